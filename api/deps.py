@@ -1,0 +1,125 @@
+"""Dependencies shared by the routes: the loaded model, the settings, the API-key check.
+
+The model lives in one :class:`ModelSlot` per app. A request takes the slot's current model
+once (``ClassifierDep``) and keeps that reference to the end, so ``/v1/admin/reload`` can
+swap the slot's reference at any moment without disturbing requests already running.
+"""
+
+from __future__ import annotations
+
+import hmac
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader
+
+from api.settings import Settings
+from plancheck import Classifier
+
+#: Loads a model from a models folder; ``plancheck.load_model`` unless a test injects one.
+Loader = Callable[[Path], Any]
+
+
+class ApiError(Exception):
+    """An error the client can act on, rendered as ``{"error": {"code", "message"}}``."""
+
+    def __init__(
+        self,
+        status_code: int,
+        code: str,
+        message: str,
+        *,
+        headers: dict[str, str] | None = None,
+        details: list[dict] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.code = code
+        self.message = message
+        self.headers = headers
+        self.details = details
+
+
+class ModelSlot:
+    """Holds the served model; swapping it is one attribute assignment (atomic in CPython)."""
+
+    def __init__(self, loader: Loader, models_dir: Path) -> None:
+        self._loader = loader
+        self._models_dir = models_dir
+        self._reload_lock = threading.Lock()
+        self.model: Classifier | None = None
+        self.load_error: str | None = None
+
+    def load(self) -> Classifier:
+        """Load the model ``models/current`` names now and serve it from the next request.
+
+        Reloads are serialised; a failed load leaves the previous model in service.
+        """
+        with self._reload_lock:
+            try:
+                model = self._loader(self._models_dir)
+            except Exception as exc:
+                self.load_error = f"{type(exc).__name__}: {exc}"
+                raise
+            self.model = model  # the swap: requests holding the old reference finish with it
+            self.load_error = None
+            return model
+
+
+def app_settings(request: Request) -> Settings:
+    """The settings the app was built with."""
+    return request.app.state.settings
+
+
+SettingsDep = Annotated[Settings, Depends(app_settings)]
+
+
+def get_model_slot(request: Request) -> ModelSlot:
+    """The app's model slot (for reload and readiness)."""
+    return request.app.state.models
+
+
+ModelSlotDep = Annotated[ModelSlot, Depends(get_model_slot)]
+
+
+def get_classifier(slot: ModelSlotDep) -> Classifier:
+    """The model serving this request (taken once, so a reload cannot change it midway)."""
+    model = slot.model
+    if model is None:
+        raise ApiError(
+            503,
+            "model_not_loaded",
+            "No model is loaded, so nothing can be classified yet. Train one "
+            "(`plancheck train`), then call POST /v1/admin/reload.",
+            headers={"Retry-After": "30"},
+        )
+    return model
+
+
+ClassifierDep = Annotated[Classifier, Depends(get_classifier)]
+
+api_key_header = APIKeyHeader(
+    name="X-API-Key",
+    auto_error=False,
+    description="Required on /v1/* when the server sets PLANCHECK_API_KEY.",
+)
+
+
+def require_api_key(
+    settings: SettingsDep, key: Annotated[str | None, Security(api_key_header)] = None
+) -> None:
+    """Refuse the request unless the API key is off or ``X-API-Key`` matches it."""
+    if settings.api_key is None:
+        return
+    expected = settings.api_key.get_secret_value().encode("utf-8")
+    given = (key or "").encode("utf-8")
+    if not key or not hmac.compare_digest(given, expected):
+        raise ApiError(
+            401,
+            "unauthorized",
+            "Missing or wrong API key: send it in the X-API-Key header.",
+            headers={"WWW-Authenticate": "X-API-Key"},
+        )

@@ -1,0 +1,68 @@
+"""The API's settings: one ``BaseSettings``, read from ``PLANCHECK_*`` environment variables.
+
+| variable | default | meaning |
+|---|---|---|
+| ``PLANCHECK_MODELS_DIR`` | ``plancheck.config.MODELS_DIR`` | folder holding ``current`` and the model versions |
+| ``PLANCHECK_MAX_TEXT_CHARS`` | 100000 | longest text classified (never above the library's limit) |
+| ``PLANCHECK_MAX_BODY_BYTES`` | 2 MiB | largest JSON request body (413 beyond) |
+| ``PLANCHECK_MAX_UPLOAD_BYTES`` | 10 MiB | largest multipart upload to ``/v1/classify/file`` (413 beyond) |
+| ``PLANCHECK_MAX_BATCH_ITEMS`` | 100 | most items in one ``/v1/classify/batch`` request (413 beyond) |
+| ``PLANCHECK_HOST`` / ``PLANCHECK_PORT`` | 127.0.0.1 / 8000 | where ``python -m api.main`` listens |
+| ``PLANCHECK_LOG_LEVEL`` | INFO | level of the JSON request log |
+| ``PLANCHECK_API_KEY`` | unset | when set, every ``/v1/*`` request needs it in ``X-API-Key`` |
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from plancheck import config
+
+
+class Settings(BaseSettings):
+    """Everything the API can be configured with; nothing else reads the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="PLANCHECK_", extra="ignore")
+
+    models_dir: Path = Field(
+        default=config.MODELS_DIR, description="Folder holding `current` and model versions."
+    )
+    max_text_chars: int = Field(
+        default=config.MAX_TEXT_CHARS,
+        ge=1,
+        le=config.MAX_TEXT_CHARS,
+        description="Longest text classified, in characters.",
+    )
+    max_body_bytes: int = Field(
+        default=2 * 1024 * 1024, ge=1024, description="Largest JSON request body in bytes."
+    )
+    max_upload_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1024, description="Largest file upload request in bytes."
+    )
+    max_batch_items: int = Field(
+        default=100, ge=1, le=10_000, description="Most items in one batch request."
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    api_key: SecretStr | None = Field(
+        default=None, description="When set, `/v1/*` requests must send it as `X-API-Key`."
+    )
+
+    @field_validator("api_key", mode="before")
+    @classmethod
+    def _empty_key_is_no_key(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+
+@cache
+def get_settings() -> Settings:
+    """The settings from the environment, read once per process."""
+    return Settings()

@@ -1,0 +1,439 @@
+// plancheck page: no framework, no build step, no network beyond this server.
+"use strict";
+
+const NAMES = JSON.parse(document.getElementById("names").textContent);
+
+const UI = {
+  en: {
+    skip: "Skip to content",
+    tagline: "Is your social-media plan a strategy or a campaign — and what is missing?",
+    textLabel: "Paste a marketing plan",
+    textHint: `Arabic, English or both. Up to ${NAMES.max_text_chars.toLocaleString("en")} characters.`,
+    fileLabel: "…or upload a document",
+    fileHint: ".txt, .md, .docx or .pdf — the file is used instead of the text box.",
+    clearFile: "Remove file",
+    chooseFile: "Choose file",
+    noFile: "No file chosen",
+    apiKey: "API key (only if the server asks for one)",
+    classify: "Classify",
+    classifying: "Classifying…",
+    done: "Done.",
+    result: "Result",
+    verdict: "This text is",
+    confidence: "Confidence",
+    elements: "Strategy elements",
+    yourText: "Your text, evidence highlighted",
+    signals: "Signals found",
+    reasons: "Words that decided it",
+    offline: "Works offline; your text is not stored.",
+    present: "Stated",
+    missing: "Missing",
+    advice: "Advice",
+    summary: (n, total) => `${n} of ${total} elements stated.`,
+    noSignals: "No duration, offer, season or review cue found.",
+    noReasons: "No single word stood out.",
+    noEvidenceText: "The text is not available for highlighting.",
+    days: (d) => (d < 1 ? `${Math.round(d * 24)} hours` : `${Math.round(d).toLocaleString("en")} days`),
+    everyDays: (d) => `every ${Math.round(d).toLocaleString("en")} days`,
+    modelWord: "Model",
+    fileWord: "File:",
+    explain: {
+      strategy: "A long-term plan for the whole social-media presence, starting from business goals and reviewed over time.",
+      campaign: "A time-boxed push around one objective, offer, product, event or season, with a start and an end.",
+      other: "This does not read as a social-media marketing plan.",
+    },
+    needText: "Paste a plan or choose a file first.",
+    network: "Could not reach the server. Check that it is running and try again.",
+    badResponse: (s) => `The server answered with an unexpected response (HTTP ${s}).`,
+    needKey: "This server needs an API key: enter it below and classify again.",
+    langToggle: "العربية",
+    signalKinds: {
+      duration: "Duration", date_range: "Date range", offer: "Offer", event: "One-off event",
+      season: "Season", ongoing: "Ongoing", review: "Review cadence", launch: "Launch",
+      deadline: "Deadline",
+    },
+  },
+  ar: {
+    skip: "انتقل إلى المحتوى",
+    tagline: "هل خطتك على وسائل التواصل الاجتماعي استراتيجية أم حملة؟ وما الذي ينقصها؟",
+    textLabel: "الصق خطة تسويقية",
+    textHint: `بالعربية أو الإنجليزية أو كلتيهما. حتى ${NAMES.max_text_chars.toLocaleString("ar-EG")} حرف.`,
+    fileLabel: "…أو ارفع ملفاً",
+    fileHint: "‎.txt أو ‎.md أو ‎.docx أو ‎.pdf — يُستخدم الملف بدلاً من مربع النص.",
+    clearFile: "إزالة الملف",
+    chooseFile: "اختر ملفاً",
+    noFile: "لم يُختر ملف",
+    apiKey: "مفتاح الواجهة البرمجية (فقط إن طلبه الخادم)",
+    classify: "صنِّف",
+    classifying: "جارٍ التصنيف…",
+    done: "تم.",
+    result: "النتيجة",
+    verdict: "هذا النص",
+    confidence: "درجة الثقة",
+    elements: "عناصر الاستراتيجية",
+    yourText: "نصك مع إبراز الشواهد",
+    signals: "الإشارات التي وُجدت",
+    reasons: "الكلمات التي حسمت التصنيف",
+    offline: "تعمل دون اتصال بالإنترنت؛ لا يُحفظ نصك.",
+    present: "مذكور",
+    missing: "ناقص",
+    advice: "نصيحة",
+    summary: (n, total) => `${n.toLocaleString("ar-EG")} من ${total.toLocaleString("ar-EG")} عناصر مذكورة.`,
+    noSignals: "لم تُوجد إشارة إلى مدة أو عرض أو موسم أو مراجعة.",
+    noReasons: "لم تبرز كلمة بعينها.",
+    noEvidenceText: "النص غير متاح لإبراز الشواهد.",
+    days: (d) =>
+      d < 1 ? `${Math.round(d * 24).toLocaleString("ar-EG")} ساعة` : `${Math.round(d).toLocaleString("ar-EG")} يوماً`,
+    everyDays: (d) => `كل ${Math.round(d).toLocaleString("ar-EG")} يوماً`,
+    modelWord: "النموذج",
+    fileWord: "الملف:",
+    explain: {
+      strategy: "خطة طويلة المدى لكامل الحضور على وسائل التواصل، تنطلق من أهداف العمل وتُراجع دورياً.",
+      campaign: "جهد محدد المدة حول هدف أو عرض أو منتج أو مناسبة أو موسم واحد، له بداية ونهاية.",
+      other: "لا يبدو هذا النص خطة تسويقية لوسائل التواصل الاجتماعي.",
+    },
+    needText: "الصق خطة أو اختر ملفاً أولاً.",
+    network: "تعذّر الوصول إلى الخادم. تأكد من تشغيله ثم حاول مرة أخرى.",
+    badResponse: (s) => `أجاب الخادم بردٍّ غير متوقع (HTTP ${s}).`,
+    needKey: "يتطلب هذا الخادم مفتاحاً: أدخله في الأسفل ثم صنِّف مرة أخرى.",
+    langToggle: "English",
+    signalKinds: {
+      duration: "مدة", date_range: "فترة زمنية", offer: "عرض", event: "مناسبة لمرة واحدة",
+      season: "موسم", ongoing: "استمرارية", review: "مراجعة دورية", launch: "إطلاق",
+      deadline: "موعد نهائي",
+    },
+  },
+};
+
+const $ = (id) => document.getElementById(id);
+let uiLang = "en";
+let lastResult = null;
+let lastText = null;
+
+function t(key) {
+  return UI[uiLang][key];
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children) {
+    if (c === null || c === undefined) continue;
+    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return node;
+}
+
+function setUiLang(lang) {
+  uiLang = lang === "en" ? "en" : "ar";
+  const root = document.documentElement;
+  root.lang = uiLang;
+  root.dir = uiLang === "ar" ? "rtl" : "ltr";
+  for (const node of document.querySelectorAll("[data-i18n]")) {
+    const value = UI[uiLang][node.dataset.i18n];
+    if (typeof value === "string") node.textContent = value;
+  }
+  const toggle = $("lang-toggle");
+  toggle.textContent = t("langToggle");
+  toggle.lang = uiLang === "ar" ? "en" : "ar";
+  showFileName();
+  if (lastResult) render(lastResult, lastText);
+}
+
+function labelName(id, lang) {
+  return (NAMES.labels[id] || {})[lang] || id;
+}
+
+function elementName(id, lang = uiLang) {
+  return (NAMES.elements[id] || {})[lang] || id;
+}
+
+function pct(x) {
+  return `${Math.round(Math.max(0, Math.min(1, Number(x) || 0)) * 100)}%`;
+}
+
+// ---- errors and status --------------------------------------------------------------
+
+function showError(message) {
+  const box = $("error");
+  box.replaceChildren(el("strong", { text: "⚠ " }), document.createTextNode(message));
+  box.hidden = false;
+}
+
+function clearError() {
+  $("error").hidden = true;
+  $("error").replaceChildren();
+}
+
+function setBusy(busy) {
+  const button = $("classify");
+  button.disabled = busy;
+  button.setAttribute("aria-busy", busy ? "true" : "false");
+  button.textContent = busy ? t("classifying") : t("classify");
+  $("status").textContent = busy ? t("classifying") : "";
+}
+
+// ---- calling the API ----------------------------------------------------------------
+
+async function callApi() {
+  const file = $("file").files[0];
+  const text = $("text").value;
+  const headers = {};
+  const key = $("api-key").value.trim();
+  if (key) headers["X-API-Key"] = key;
+  let url;
+  let init;
+  if (file) {
+    const form = new FormData();
+    form.append("file", file, file.name);
+    url = "/v1/classify/file?include_text=true";
+    init = { method: "POST", body: form, headers };
+  } else {
+    headers["Content-Type"] = "application/json";
+    url = "/v1/classify";
+    init = { method: "POST", body: JSON.stringify({ text }), headers };
+  }
+  const response = await fetch(url, init);
+  let body = null;
+  try {
+    body = await response.json();
+  } catch (_) {
+    body = null;
+  }
+  if (!response.ok) {
+    const message = body && body.error && body.error.message;
+    const err = new Error(message || t("badResponse")(response.status));
+    err.status = response.status;
+    throw err;
+  }
+  if (!body || !body.label) throw new Error(t("badResponse")(response.status));
+  return { result: body, text: file ? body.text ?? null : text };
+}
+
+async function onSubmit(event) {
+  event.preventDefault();
+  clearError();
+  const hasFile = $("file").files.length > 0;
+  if (!hasFile && !$("text").value.trim()) {
+    showError(t("needText"));
+    $("text").focus();
+    return;
+  }
+  setBusy(true);
+  try {
+    const { result, text } = await callApi();
+    lastResult = result;
+    lastText = text;
+    setUiLang(result.language === "en" ? "en" : "ar"); // renders the result too
+    $("result").hidden = false;
+    $("label-text").focus({ preventScroll: true });
+    $("result").scrollIntoView({ behavior: "smooth", block: "start" });
+  } catch (err) {
+    if (err instanceof TypeError) {
+      showError(t("network"));
+    } else {
+      showError(err.message);
+      if (err.status === 401) {
+        $("key-box").open = true;
+        $("api-key").focus();
+      }
+    }
+    setBusy(false);
+    return;
+  }
+  setBusy(false);
+  $("status").textContent = t("done");
+}
+
+// ---- rendering ----------------------------------------------------------------------
+
+function render(result, text) {
+  const other = uiLang === "ar" ? "en" : "ar";
+  const label = result.label;
+  $("result").dataset.label = label;
+  $("label-text").textContent = labelName(label, uiLang);
+  $("label-text").setAttribute("tabindex", "-1");
+  const alt = $("label-alt");
+  alt.textContent = labelName(label, other);
+  alt.lang = other;
+  alt.dir = other === "ar" ? "rtl" : "ltr";
+  $("label-explain").textContent = t("explain")[label] || "";
+
+  const conf = Number(result.confidence) || 0;
+  $("conf-fill").style.width = pct(conf);
+  $("conf-bar").setAttribute("aria-valuenow", String(Math.round(conf * 100)));
+  $("conf-bar").setAttribute("aria-valuetext", pct(conf));
+  $("conf-pct").textContent = pct(conf);
+
+  const probs = $("probs");
+  probs.replaceChildren();
+  for (const id of NAMES.label_order) {
+    const p = (result.probabilities || {})[id] ?? 0;
+    probs.append(
+      el("li", { class: id === label ? "chosen" : "" },
+        el("span", { class: "p-name", text: labelName(id, uiLang) }),
+        el("span", { class: "p-val", text: pct(p) })),
+    );
+  }
+
+  renderElements(result);
+  renderDoc(result, text);
+  renderSignals(result);
+  renderReasons(result);
+
+  // Version and file name in <bdi>: "20261126-0642-8907f5" must not be reordered in RTL.
+  const meta = $("meta");
+  meta.replaceChildren(t("modelWord"), " ", el("bdi", { text: result.model_version || "?" }));
+  if (result.filename) {
+    meta.append(" · ", t("fileWord"), " ", el("bdi", { text: result.filename }));
+  }
+}
+
+function renderElements(result) {
+  const list = $("elements");
+  list.replaceChildren();
+  const advice = new Map((result.advice || []).map((a) => [a.element, a.message]));
+  const elements = result.elements || [];
+  let present = 0;
+  for (const item of elements) {
+    const li = el("li", {
+      class: `el ${item.present ? "present" : "missing"}`,
+      "data-element": item.id,
+    });
+    const head = el("div", { class: "el-head" },
+      el("span", { class: "tick", "aria-hidden": "true", text: item.present ? "✓" : "✗" }),
+      el("span", { class: `swatch el-${item.id}`, "aria-hidden": "true" }),
+      el("span", { class: "el-name", text: elementName(item.id) }),
+      el("span", { class: "el-state", text: item.present ? t("present") : t("missing") }));
+    li.append(head);
+    if (item.present) {
+      present += 1;
+      for (const ev of item.evidence || []) {
+        li.append(el("blockquote", { class: "evidence", dir: "auto", text: ev }));
+      }
+    } else {
+      const message = advice.get(item.id);
+      if (message) {
+        li.append(el("p", { class: "advice", dir: "auto" },
+          el("span", { class: "advice-tag", text: `${t("advice")}: ` }), message));
+      }
+    }
+    list.append(li);
+  }
+  $("elements-summary").textContent = t("summary")(present, elements.length);
+}
+
+// Spans are offsets in Unicode code points (Python); JS strings index UTF-16 units, so
+// the text is split into code points before slicing (emoji are common in these plans).
+function renderDoc(result, text) {
+  const doc = $("doc");
+  doc.replaceChildren();
+  if (typeof text !== "string" || !text) {
+    doc.append(el("p", { class: "hint", text: t("noEvidenceText") }));
+    return;
+  }
+  const chars = Array.from(text);
+  const n = chars.length;
+  const cover = [];
+  const cuts = new Set([0, n]);
+  for (const item of result.elements || []) {
+    if (!item.present) continue;
+    for (const span of item.spans || []) {
+      const s = Math.max(0, Math.min(n, span[0] | 0));
+      const e = Math.max(s, Math.min(n, span[1] | 0));
+      if (e <= s) continue;
+      cover.push([s, e, item.id]);
+      cuts.add(s);
+      cuts.add(e);
+    }
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  for (let i = 0; i < points.length - 1; i++) {
+    const s = points[i];
+    const e = points[i + 1];
+    const piece = chars.slice(s, e).join("");
+    const ids = [...new Set(cover.filter(([cs, ce]) => cs <= s && e <= ce).map((c) => c[2]))];
+    if (!ids.length) {
+      doc.append(document.createTextNode(piece));
+      continue;
+    }
+    const names = ids.map((id) => elementName(id)).join(uiLang === "ar" ? "، " : ", ");
+    const mark = el("mark", { class: `hl el-${ids[0]}`, title: names, "data-elements": ids.join(" ") }, piece);
+    mark.append(el("span", { class: "sr-only", text: ` (${names})` }));
+    doc.append(mark);
+  }
+}
+
+function renderSignals(result) {
+  const list = $("signals");
+  list.replaceChildren();
+  const signals = result.signals || [];
+  if (!signals.length) {
+    list.append(el("li", { class: "empty", text: t("noSignals") }));
+    return;
+  }
+  const kinds = t("signalKinds");
+  for (const s of signals) {
+    const kind = kinds[s.kind] || String(s.kind || "").replace(/_/g, " ");
+    const li = el("li", { "data-kind": s.kind },
+      el("span", { class: "kind", text: kind }),
+      el("span", { class: "sig-text", dir: "auto", text: s.text || "" }));
+    if (typeof s.days === "number" && s.days > 0) {
+      li.append(el("span", { class: "days", text: t("days")(s.days) }));
+    }
+    if (typeof s.every_days === "number" && s.every_days >= 1) {
+      li.append(el("span", { class: "days", text: t("everyDays")(s.every_days) }));
+    }
+    list.append(li);
+  }
+}
+
+function renderReasons(result) {
+  const list = $("reasons");
+  list.replaceChildren();
+  const reasons = result.reasons || [];
+  if (!reasons.length) {
+    list.append(el("li", { class: "empty", text: t("noReasons") }));
+    return;
+  }
+  for (const r of reasons) {
+    const w = Number(r.weight) || 0;
+    list.append(el("li", { class: w < 0 ? "neg" : "pos" },
+      el("span", { class: "term", dir: "auto", text: r.term }),
+      el("span", { class: "weight", text: (w >= 0 ? "+" : "") + w.toFixed(2) })));
+  }
+}
+
+// ---- wiring -------------------------------------------------------------------------
+
+function showFileName() {
+  const file = $("file").files[0];
+  const name = $("file-name");
+  name.textContent = file ? file.name : t("noFile");
+  name.dir = "auto";
+}
+
+function onFileChange() {
+  const hasFile = $("file").files.length > 0;
+  $("clear-file").hidden = !hasFile;
+  $("text").disabled = hasFile;
+  showFileName();
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("form").addEventListener("submit", onSubmit);
+  $("file").addEventListener("change", onFileChange);
+  $("clear-file").addEventListener("click", () => {
+    $("file").value = "";
+    onFileChange();
+    $("file").focus();
+  });
+  $("lang-toggle").addEventListener("click", () => setUiLang(uiLang === "ar" ? "en" : "ar"));
+  const prefersArabic = (navigator.language || "").toLowerCase().startsWith("ar");
+  setUiLang(prefersArabic ? "ar" : "en");
+});

@@ -1,0 +1,162 @@
+"""Saving and loading models: one folder per version, a model card, a verified hash.
+
+Loading a model is loading a pickle, so it is only done from inside the models folder and
+only after the file's sha256 matches the one its model card recorded at training time.
+``models/current`` names the served version and is switched atomically (temp + rename).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import joblib
+import sklearn
+
+from . import config
+from .errors import ModelIntegrityError, ModelNotFoundError
+
+MODEL_FILE = "model.joblib"
+CARD_FILE = "model.json"
+CURRENT = "current"
+HISTORY = "history.jsonl"
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def signals_sha256() -> str:
+    """Hash of the signal rules: a model is only valid with the rules it was trained with."""
+    return hashlib.sha256((config.PACKAGE_DIR / "signals.json").read_bytes()).hexdigest()
+
+
+def new_version(corpus_sha: str, when: datetime | None = None) -> str:
+    when = when or datetime.now(UTC)
+    return f"{when:%Y%m%d-%H%M%S}-{corpus_sha[:6]}"
+
+
+def _atomic_write(path: Path, data: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
+
+
+def save_model(model, card: dict, models_dir: Path | None = None) -> Path:
+    """Write ``<models>/<version>/model.joblib`` and ``model.json``; does not make it current."""
+    models_dir = Path(models_dir or config.MODELS_DIR)
+    folder = models_dir / card["version"]
+    folder.mkdir(parents=True, exist_ok=False)
+    path = folder / MODEL_FILE
+    joblib.dump(model, path, compress=3)
+    card = dict(card)
+    card.update(
+        {
+            "model_sha256": sha256_file(path),
+            "model_bytes": path.stat().st_size,
+            "python": platform.python_version(),
+            "sklearn": sklearn.__version__,
+            "signals_sha256": signals_sha256(),
+        }
+    )
+    _atomic_write(folder / CARD_FILE, json.dumps(card, ensure_ascii=False, indent=2))
+    return folder
+
+
+def read_card(folder: Path) -> dict:
+    path = Path(folder) / CARD_FILE
+    if not path.is_file():
+        raise ModelNotFoundError(f"no model card at {path}; train a model with `plancheck train`")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def current_version(models_dir: Path | None = None) -> str | None:
+    p = Path(models_dir or config.MODELS_DIR) / CURRENT
+    return p.read_text(encoding="utf-8").strip() or None if p.is_file() else None
+
+
+def set_current(version: str, models_dir: Path | None = None, reason: str = "") -> None:
+    """Point ``current`` at ``version`` atomically, and log the switch for rollback."""
+    models_dir = Path(models_dir or config.MODELS_DIR)
+    if not (models_dir / version / CARD_FILE).is_file():
+        raise ModelNotFoundError(f"no model {version!r} in {models_dir}")
+    previous = current_version(models_dir)
+    _atomic_write(models_dir / CURRENT, version + "\n")
+    entry = {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "from": previous,
+        "to": version,
+        "reason": reason,
+    }
+    with (models_dir / HISTORY).open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def list_versions(models_dir: Path | None = None) -> list[str]:
+    models_dir = Path(models_dir or config.MODELS_DIR)
+    if not models_dir.is_dir():
+        return []
+    return sorted(p.name for p in models_dir.iterdir() if (p / CARD_FILE).is_file())
+
+
+def resolve(path: Path | str | None = None, models_dir: Path | None = None) -> Path:
+    """The model folder to load: ``current`` by default, a version name, or a folder path.
+
+    Refuses anything outside the models folder: a pickle from elsewhere is never loaded.
+    """
+    models_dir = Path(models_dir or config.MODELS_DIR).resolve()
+    if path is None:
+        version = current_version(models_dir)
+        if version is None:
+            raise ModelNotFoundError(
+                f"no current model in {models_dir}; train one with `plancheck train` (or `make serve`)"
+            )
+        folder = models_dir / version
+    else:
+        p = Path(path)
+        folder = p if p.is_absolute() or p.exists() else models_dir / p
+        if folder.name == MODEL_FILE:
+            folder = folder.parent
+    folder = folder.resolve()
+    if models_dir not in folder.parents:
+        raise ModelIntegrityError(
+            f"refusing to load {folder}: models are only loaded from {models_dir} "
+            "(set PLANCHECK_MODELS to use another models folder)"
+        )
+    if not (folder / MODEL_FILE).is_file():
+        raise ModelNotFoundError(f"no {MODEL_FILE} in {folder}; train one with `plancheck train`")
+    return folder
+
+
+def load_artifact(folder: Path) -> tuple[object, dict]:
+    """Verify the joblib file against its card (sha256, scikit-learn version), then load it."""
+    card = read_card(folder)
+    path = folder / MODEL_FILE
+    expected = card.get("model_sha256")
+    actual = sha256_file(path)
+    if expected != actual:
+        raise ModelIntegrityError(
+            f"{path} does not match its model card (sha256 {actual[:12]}… ≠ {str(expected)[:12]}…); "
+            "the file was changed or corrupted — retrain with `plancheck train`"
+        )
+    if card.get("sklearn") != sklearn.__version__:
+        raise ModelIntegrityError(
+            f"model {card.get('version')} was trained with scikit-learn {card.get('sklearn')}, "
+            f"this environment has {sklearn.__version__}; retrain with `plancheck train`"
+        )
+    if card.get("signals_sha256") != signals_sha256():
+        raise ModelIntegrityError(
+            f"model {card.get('version')} was trained with other signal rules than "
+            "src/plancheck/signals.json has now; retrain with `plancheck train`"
+        )
+    return joblib.load(path), card

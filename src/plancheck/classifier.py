@@ -1,0 +1,206 @@
+"""The trained model and the public ``Classifier`` that answers the contract.
+
+``PlanModel`` holds the fitted parts (featuriser, element detector, label model, thresholds)
+and is what ``model.joblib`` stores. ``Classifier`` wraps it with the model card and does the
+work for one text or many: one featurisation pass per batch, then vectorised scoring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression
+
+from . import config
+from .elements import ElementDetector, document_scores
+from .errors import InputError
+from .explain import assemble, elements_result, reasons_result
+from .features import SentenceFeaturizer, prepare
+from .signals import FEATURE_NAMES as SIGNAL_FEATURES
+from .signals import extract_signals, signal_features
+from .text import detect_language
+
+
+def _signal_kinds(feature: str) -> str:
+    """Which signal kinds stand behind a signal feature (shown as reasons)."""
+    f = feature.lower()
+    for key, kinds in (
+        ("offer", "offer"),
+        ("season", "season"),
+        ("event", "event"),
+        ("ongoing", "ongoing"),
+        ("review", "review"),
+        ("cadence", "review"),
+    ):
+        if key in f:
+            return kinds
+    return "duration|date_range"
+
+
+@dataclass
+class PlanModel:
+    """Everything fitted; pickled as ``model.joblib``."""
+
+    featurizer: SentenceFeaturizer
+    detector: ElementDetector
+    thresholds: np.ndarray
+    label_model: LogisticRegression
+    mask_plan_words: bool
+    signal_weight: float
+    element_weight: float
+    temperature: float = 1.0
+    signal_feature_names: tuple[str, ...] = field(default_factory=lambda: tuple(SIGNAL_FEATURES))
+
+    def extra_features(self, sig: np.ndarray, el: np.ndarray) -> sp.csr_matrix:
+        return sp.csr_matrix(
+            np.hstack([self.signal_weight * sig, self.element_weight * el]).astype(np.float32)
+        )
+
+    def label_matrix(self, doc_x: sp.csr_matrix, sig: np.ndarray, el: np.ndarray) -> sp.csr_matrix:
+        """Document TF-IDF, then weighted signal features, then weighted element scores."""
+        return sp.hstack([doc_x, self.extra_features(sig, el)], format="csr")
+
+
+def signal_matrix(signals: list[list[dict]]) -> np.ndarray:
+    """(n_docs × n_signal_features) from each document's extracted signals."""
+    if not signals:
+        return np.zeros((0, len(SIGNAL_FEATURES)), dtype=np.float32)
+    return np.asarray([signal_features(s) for s in signals], dtype=np.float32)
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def check_text(text: object) -> str:
+    """The text if it can be classified; otherwise an :class:`InputError` saying why."""
+    if not isinstance(text, str):
+        raise InputError(f"text must be a string, got {type(text).__name__}")
+    if not text.strip():
+        raise InputError("text is empty: paste a plan (Arabic, English or both)")
+    if len(text) > config.MAX_TEXT_CHARS:
+        raise InputError(
+            f"text has {len(text):,} characters; the maximum is {config.MAX_TEXT_CHARS:,} "
+            "(split the document or send only the plan)"
+        )
+    return text
+
+
+class Classifier:
+    """A loaded plancheck model. Get one with :func:`plancheck.load_model`.
+
+    Example:
+        >>> model = load_model()                      # doctest: +SKIP
+        >>> model.classify("خطة حضورنا على السوشيال لثلاث سنوات ...")["label"]  # doctest: +SKIP
+        'strategy'
+    """
+
+    def __init__(self, model: PlanModel, card: dict | None = None):
+        self.model = model
+        self.card = card or {}
+        self.version: str = self.card.get("version", "unversioned")
+        fz = model.featurizer
+        self._n_word = fz.n_word_
+        self._names = fz.feature_names()
+        self._n_text = len(self._names)
+        coef = model.label_model.coef_
+        # Contribution of feature j to class k relative to the others: softmax is shift-invariant,
+        # so (coef_k - mean coef) × x is the exact, deterministic per-feature effect.
+        self._coef_rel = (coef - coef.mean(axis=0, keepdims=True)).astype(np.float32)
+
+    # -- public ---------------------------------------------------------------------
+
+    def classify(self, text: str, id: str | None = None) -> dict:
+        """Classify one plan; returns the contract's result dict."""
+        return self.classify_many([text], ids=None if id is None else [id])[0]
+
+    def classify_many(self, texts: Sequence[str], ids: Sequence[str] | None = None) -> list[dict]:
+        """Classify many plans at once (one featurisation pass); results in input order.
+
+        Raises:
+            InputError: naming the first bad text (by position) when any text is empty, too
+                long or not a string. Callers that must keep going (batch, API batch) check
+                texts with :func:`check_text` first.
+        """
+        texts = list(texts)
+        for i, t in enumerate(texts):
+            try:
+                check_text(t)
+            except InputError as e:
+                raise InputError(f"text #{i}: {e}") from None
+        if ids is not None and len(ids) != len(texts):
+            raise InputError(f"{len(ids)} ids for {len(texts)} texts")
+        if not texts:
+            return []
+        out = self._score(texts)
+        results = []
+        for i, text in enumerate(texts):
+            results.append(self._explain(i, text, out, None if ids is None else ids[i]))
+        return results
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Label probabilities only (columns in ``config.LABELS`` order), for evaluation."""
+        return self._score(list(texts))["probs"]
+
+    # -- internals --------------------------------------------------------------------
+
+    def _score(self, texts: list[str]) -> dict:
+        m = self.model
+        prep = prepare(texts, m.mask_plan_words)
+        sw, sc = m.featurizer.counts(prep)
+        s_x, d_x = m.featurizer.from_counts(prep, sw, sc)
+        sent = m.detector.sentence_scores(s_x)
+        el = document_scores(sent, prep.offsets)
+        signals = [extract_signals(t) for t in texts]
+        sig = signal_matrix(signals)
+        x = m.label_matrix(d_x, sig, el)
+        logits = np.asarray(x @ m.label_model.coef_.T) + m.label_model.intercept_
+        probs = softmax(logits / m.temperature)
+        return {"prep": prep, "sent": sent, "x": x, "signals": signals, "probs": probs}
+
+    def _contributions(self, row: sp.csr_matrix, k: int) -> list[tuple[str, str, float]]:
+        idx = row.indices
+        vals = row.data * self._coef_rel[k, idx]
+        top = np.argsort(-vals)[:60]
+        out = []
+        n_sig = len(self.model.signal_feature_names)
+        for t in top:
+            j, v = int(idx[t]), float(vals[t])
+            if v <= 0:
+                break
+            if j < self._n_word:
+                out.append(("word", self._names[j][2:], v))
+            elif j < self._n_text:
+                out.append(("char", self._names[j][2:], v))
+            elif j < self._n_text + n_sig:
+                out.append(
+                    ("signal", _signal_kinds(self.model.signal_feature_names[j - self._n_text]), v)
+                )
+            # element-score features are not terms of the text: they are left out of reasons
+        return out
+
+    def _explain(self, i: int, text: str, out: dict, doc_id: str | None) -> dict:
+        prep = out["prep"]
+        a, b = prep.offsets[i], prep.offsets[i + 1]
+        language = detect_language(text)
+        elements = elements_result(text, prep.spans[i], out["sent"][a:b], self.model.thresholds)
+        probs = out["probs"][i]
+        k = int(np.argmax(probs))
+        words = {w for s in prep.sentences[a:b] for w in s.split()}
+        reasons = reasons_result(
+            self._contributions(out["x"][i], k), text, words, language, out["signals"][i]
+        )
+        return assemble(
+            label_probs=probs,
+            language=language,
+            elements=elements,
+            signals=out["signals"][i],
+            reasons=reasons,
+            model_version=self.version,
+            doc_id=doc_id,
+        )

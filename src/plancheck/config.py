@@ -1,0 +1,71 @@
+"""One place for paths, contract ids and defaults.
+
+The library reads the environment only here. Paths derive from the repository root (the
+folder holding ``pyproject.toml`` above this package) unless overridden, so nothing in the
+code names a machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _find_root() -> Path:
+    for parent in PACKAGE_DIR.parents:
+        if (parent / "pyproject.toml").is_file() and (parent / "src" / "plancheck").is_dir():
+            return parent
+    return Path.cwd()
+
+
+PROJECT_ROOT = Path(os.environ.get("PLANCHECK_HOME", _find_root()))
+DATA_DIR = Path(os.environ.get("PLANCHECK_DATA", PROJECT_ROOT / "data"))
+CORPUS_PATH = Path(os.environ.get("PLANCHECK_CORPUS", DATA_DIR / "plans.jsonl"))
+MODELS_DIR = Path(os.environ.get("PLANCHECK_MODELS", PROJECT_ROOT / "models"))
+REPORTS_DIR = Path(os.environ.get("PLANCHECK_REPORTS", PROJECT_ROOT / "reports"))
+
+# Contract ids (shared/spec/labels-and-elements.md). Order matters: it is the order of
+# `elements`, `missing` and `probabilities` in every result.
+LABELS: tuple[str, ...] = ("strategy", "campaign", "other")
+ELEMENTS: tuple[str, ...] = (
+    "goals",
+    "audience",
+    "ownership",
+    "horizon",
+    "implementation",
+    "budget",
+    "measurement",
+    "integration",
+)
+LANGUAGES: tuple[str, ...] = ("ar", "en", "mixed")
+SPLITS: tuple[str, ...] = ("train", "dev", "test")
+SOURCES: tuple[str, ...] = ("handwritten", "synthetic")
+DIFFICULTIES: tuple[str, ...] = ("easy", "hard")
+HARD_KINDS: tuple[str, ...] = (
+    "campaign_called_strategy",
+    "strategy_called_campaign",
+    "rich_campaign",
+    "vague_strategy",
+    "strategy_with_campaigns",
+    "long_campaign",
+    "strategy_without_years",
+    "marketing_vocab_other",
+)
+
+# Input limits shared by the library, batch and API.
+MAX_TEXT_CHARS = 100_000
+SEED = 13
+
+# Near-duplicates: normalised character 5-gram Jaccard at or above this never straddle splits.
+NEAR_DUP_JACCARD = 0.8
+NEAR_DUP_NGRAM = 5
+
+
+@cache
+def display_names() -> dict:
+    """Labels and elements in English and Arabic, from ``labels.json`` (editable data)."""
+    return json.loads((PACKAGE_DIR / "labels.json").read_text(encoding="utf-8"))

@@ -1,0 +1,295 @@
+"""Evaluation: one report dict that feeds the CLI table, the notebooks and the model card.
+
+``evaluate(model, docs)`` scores the model and the baselines on the same documents, overall
+and by slice (language, difficulty, hard-case kind, dialect). Plots are separate
+(``save_plots``) so the report itself needs no plotting library.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from . import config
+from .baselines import majority_label, one_word_rule
+from .corpus import Document
+from .metrics import (
+    brier_score,
+    element_metrics,
+    expected_calibration_error,
+    label_metrics,
+    reliability_bins,
+)
+
+
+def _slices(docs: list[Document]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = defaultdict(list)
+    for i, d in enumerate(docs):
+        out[f"lang={d.lang}"].append(i)
+        out[f"difficulty={d.difficulty}"].append(i)
+        if d.hard_kind:
+            out[f"hard_kind={d.hard_kind}"].append(i)
+        dialect = getattr(d, "dialect", None)
+        if dialect and d.lang != "en":
+            out[f"dialect={dialect}"].append(i)
+    return dict(sorted(out.items()))
+
+
+def evaluate(
+    model,
+    docs: list[Document],
+    train_labels: list[str] | None = None,
+    baselines: dict | None = None,
+) -> dict:
+    """Metrics of ``model`` (a :class:`Classifier`) on ``docs``, with baselines on the same docs.
+
+    Args:
+        model: the classifier to evaluate.
+        docs: the documents (usually one split).
+        train_labels: labels of the training split, for the majority baseline.
+        baselines: extra ``name -> list of predicted labels`` (e.g. fastText), aligned with docs.
+    """
+    if not docs:
+        raise ValueError("no documents to evaluate")
+    texts = [d.text for d in docs]
+    truth = [d.label for d in docs]
+    results = model.classify_many(texts)
+    pred = [r["label"] for r in results]
+    probs = np.asarray([[r["probabilities"][lab] for lab in config.LABELS] for r in results])
+    y = np.asarray([config.LABELS.index(t) for t in truth])
+    el_truth = np.asarray([[int(e in d.elements) for e in config.ELEMENTS] for d in docs])
+    el_pred = np.asarray([[int(e["present"]) for e in r["elements"]] for r in results])
+
+    overall = label_metrics(truth, pred, config.LABELS)
+    overall["ece"] = round(expected_calibration_error(probs, y), 4)
+    overall["brier"] = round(brier_score(probs, y), 4)
+    slices = {}
+    for name, idx in _slices(docs).items():
+        m = label_metrics([truth[i] for i in idx], [pred[i] for i in idx], config.LABELS)
+        slices[name] = {"n": m["n"], "accuracy": m["accuracy"], "macro_f1": m["macro_f1"]}
+    per_language = {
+        lang: label_metrics(
+            [t for t, d in zip(truth, docs, strict=True) if d.lang == lang],
+            [p for p, d in zip(pred, docs, strict=True) if d.lang == lang],
+            config.LABELS,
+        )
+        for lang in config.LANGUAGES
+        if any(d.lang == lang for d in docs)
+    }
+    plans = [i for i, d in enumerate(docs) if d.label != "other"]
+    base_preds = {"one_word_rule": [one_word_rule(t) for t in texts]}
+    if train_labels:
+        base_preds["majority"] = [majority_label(train_labels)] * len(docs)
+    base_preds.update(baselines or {})
+    base = {}
+    for name, bp in base_preds.items():
+        m = label_metrics(truth, bp, config.LABELS)
+        base[name] = {
+            "macro_f1": m["macro_f1"],
+            "accuracy": m["accuracy"],
+            "per_language": {
+                lang: label_metrics(
+                    [t for t, d in zip(truth, docs, strict=True) if d.lang == lang],
+                    [p for p, d in zip(bp, docs, strict=True) if d.lang == lang],
+                    config.LABELS,
+                )["macro_f1"]
+                for lang in config.LANGUAGES
+                if any(d.lang == lang for d in docs)
+            },
+        }
+    errors = [
+        {
+            "id": d.id,
+            "lang": d.lang,
+            "difficulty": d.difficulty,
+            "hard_kind": d.hard_kind,
+            "truth": t,
+            "pred": p,
+            "confidence": r["confidence"],
+            "reasons": [x["term"] for x in r["reasons"][:4]],
+        }
+        for d, t, p, r in zip(docs, truth, pred, results, strict=True)
+        if t != p
+    ]
+    return {
+        "model_version": getattr(model, "version", None),
+        "n": len(docs),
+        "overall": overall,
+        "per_language": per_language,
+        "slices": slices,
+        "calibration": {
+            "ece": overall["ece"],
+            "brier": overall["brier"],
+            "bins": reliability_bins(probs, y),
+        },
+        "elements": element_metrics(el_truth, el_pred, config.ELEMENTS),
+        "elements_plans_only": element_metrics(el_truth[plans], el_pred[plans], config.ELEMENTS),
+        "baselines": base,
+        "errors": errors,
+    }
+
+
+def format_report(rep: dict) -> str:
+    """Plain-text table of a report (CLI output)."""
+    o = rep["overall"]
+    lines = [
+        f"model {rep['model_version']} on {rep['n']} documents",
+        f"macro-F1 {o['macro_f1']:.3f}   accuracy {o['accuracy']:.3f}   ECE {o['ece']:.3f}   Brier {o['brier']:.3f}",
+        "",
+        f"{'class':10s} {'P':>6s} {'R':>6s} {'F1':>6s} {'n':>5s}",
+    ]
+    for lab, m in o["per_class"].items():
+        lines.append(
+            f"{lab:10s} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} {m['support']:5d}"
+        )
+    lines += ["", "confusion (rows = truth): " + " ".join(config.LABELS)]
+    for lab, row in zip(config.LABELS, o["confusion"], strict=True):
+        lines.append(f"  {lab:10s} " + " ".join(f"{v:5d}" for v in row))
+    lines += ["", "by language:"]
+    for lang, m in rep["per_language"].items():
+        lines.append(f"  {lang:6s} macro-F1 {m['macro_f1']:.3f}  (n={m['n']})")
+    lines += ["", "slices:"]
+    for name, m in rep["slices"].items():
+        lines.append(
+            f"  {name:34s} macro-F1 {m['macro_f1']:.3f}  acc {m['accuracy']:.3f}  n={m['n']}"
+        )
+    e = rep["elements"]
+    lines += ["", f"elements: micro-F1 {e['micro']['f1']:.3f}"]
+    for name, m in e["per_element"].items():
+        lines.append(
+            f"  {name:15s} P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}  n={m['support']}"
+        )
+    lines += ["", "baselines (same documents):"]
+    lines.append(f"  {'plancheck':16s} macro-F1 {o['macro_f1']:.3f}")
+    for name, m in rep["baselines"].items():
+        per = ", ".join(f"{k} {v:.3f}" for k, v in m["per_language"].items())
+        lines.append(f"  {name:16s} macro-F1 {m['macro_f1']:.3f}   ({per})")
+    if rep.get("ablation"):
+        for name, m in rep["ablation"].items():
+            lines.append(
+                f"  {name:16s} macro-F1 {m['macro_f1']:.3f}   (hard {m['hard_macro_f1']:.3f})"
+            )
+    return "\n".join(lines)
+
+
+# --- plots -------------------------------------------------------------------------
+
+
+def renderer_shapes_arabic() -> bool:
+    """Does this matplotlib shape and reorder Arabic itself? (≥ 3.11 does.)
+
+    When it does, the classic ``get_display(reshape(s))`` recipe would draw Arabic backwards,
+    so it must only be applied where the renderer does not shape.
+    """
+    import matplotlib
+
+    major, minor = (int(x) for x in matplotlib.__version__.split(".")[:2])
+    return (major, minor) >= (3, 11)
+
+
+def for_renderer(text: str, renderer_shapes: bool | None = None) -> str:
+    """Text ready for a renderer: unchanged if it shapes Arabic, else reshaped + bidi-ordered."""
+    shapes = renderer_shapes_arabic() if renderer_shapes is None else renderer_shapes
+    if shapes or not any("\u0600" <= ch <= "\u06ff" for ch in text):
+        return text
+    import arabic_reshaper
+    from bidi import get_display
+
+    return get_display(arabic_reshaper.reshape(text))
+
+
+def _label_names(lang_pair: bool = True) -> list[str]:
+    names = config.display_names()["labels"]
+    return [for_renderer(f"{names[lab]['en']} / {names[lab]['ar']}") for lab in config.LABELS]
+
+
+def save_plots(rep: dict, folder: Path) -> list[Path]:
+    """Confusion matrix, per-element F1 and reliability diagram as PNGs in ``folder``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    # Confusion matrix
+    cm = np.asarray(rep["overall"]["confusion"])
+    fig, ax = plt.subplots(figsize=(6.5, 5))
+    ax.imshow(cm, cmap="Blues")
+    names = _label_names()
+    ax.set_xticks(range(3), names, rotation=20, ha="right")
+    ax.set_yticks(range(3), names)
+    for i in range(3):
+        for j in range(3):
+            ax.text(j, i, str(cm[i, j]), ha="center", va="center", color="black")
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("truth")
+    ax.set_title(f"Confusion matrix (n={rep['n']}, macro-F1 {rep['overall']['macro_f1']:.3f})")
+    fig.tight_layout()
+    paths.append(folder / "confusion.png")
+    fig.savefig(paths[-1], dpi=110)
+    plt.close(fig)
+    # Per-element F1
+    el_names = config.display_names()["elements"]
+    per = rep["elements"]["per_element"]
+    fig, ax = plt.subplots(figsize=(7.5, 4.5))
+    labels = [for_renderer(el_names[e]["ar"]) + f"\n{e}" for e in config.ELEMENTS]
+    ax.bar(range(8), [per[e]["f1"] for e in config.ELEMENTS], color="#3a7ca5")
+    ax.set_xticks(range(8), labels, fontsize=8)
+    ax.set_ylim(0, 1)
+    ax.axhline(0.8, color="grey", ls="--", lw=1)
+    ax.set_title(f"Element F1 (micro {rep['elements']['micro']['f1']:.3f})")
+    fig.tight_layout()
+    paths.append(folder / "elements_f1.png")
+    fig.savefig(paths[-1], dpi=110)
+    plt.close(fig)
+    # Reliability diagram
+    bins = [b for b in rep["calibration"]["bins"] if b["count"]]
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.plot([0, 1], [0, 1], color="grey", ls="--", lw=1)
+    ax.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], marker="o")
+    ax.set_xlabel("confidence")
+    ax.set_ylabel("accuracy")
+    ax.set_title(f"Reliability (ECE {rep['calibration']['ece']:.3f})")
+    fig.tight_layout()
+    paths.append(folder / "reliability.png")
+    fig.savefig(paths[-1], dpi=110)
+    plt.close(fig)
+    return paths
+
+
+def fasttext_predictions(
+    train: list[Document], docs: list[Document], seed: int = config.SEED
+) -> list[str] | None:
+    """fastText supervised baseline, or ``None`` when the ``fasttext`` extra is not installed.
+
+    Uses the binding underneath the Python wrapper (its wrapper is broken under numpy 2)
+    and the settings that learn on long documents (lr 1.0, 25 epochs, word bigrams).
+    """
+    try:
+        import fasttext  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    import tempfile
+
+    from .text import normalize
+
+    tmp = Path(tempfile.mkdtemp(prefix="plancheck-ft-"))
+    try:
+        path = tmp / "train.txt"
+        path.write_text(
+            "".join(f"__label__{d.label} {normalize(d.text)}\n" for d in train), encoding="utf-8"
+        )
+        ft = fasttext.train_supervised(
+            str(path), lr=1.0, epoch=25, wordNgrams=2, seed=seed, thread=1, verbose=0
+        )
+        out = []
+        for d in docs:
+            (prob, label), *_ = ft.f.predict(normalize(d.text) + "\n", 1, 0.0, "strict")
+            out.append(label.replace("__label__", ""))
+        return out
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,208 @@
+"""Turn model outputs into the contract's result: elements with evidence, missing, advice,
+signals and reasons, in the text's own language.
+
+Everything a user reads is taken from the original text (never the normalised one), and
+advice comes from ``advice.json`` so it can be edited without touching code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+
+import numpy as np
+
+from .config import ELEMENTS, LABELS, PACKAGE_DIR, display_names
+from .features import MASK_TOKEN
+from .text import fold_token, sentence_text
+
+MAX_EVIDENCE = 3
+MAX_REASONS = 6
+
+
+@cache
+def advice_texts() -> dict[str, dict[str, str]]:
+    """Advice per element and language (``en``, ``ar``), from ``advice.json``."""
+    data = json.loads((PACKAGE_DIR / "advice.json").read_text(encoding="utf-8"))
+    missing = [
+        e for e in ELEMENTS if not data.get(e, {}).get("en") or not data.get(e, {}).get("ar")
+    ]
+    if missing:
+        raise ValueError(f"advice.json lacks en/ar advice for: {', '.join(missing)}")
+    return data
+
+
+def advice_language(language: str) -> str:
+    """Arabic advice for Arabic and mixed text, English for English (the contract's rule)."""
+    return "en" if language == "en" else "ar"
+
+
+def display_score(raw: float, threshold: float) -> float:
+    """Map a sentence probability so that the element's threshold sits at 0.5.
+
+    Thresholds differ per element; after this mapping ``present`` is simply ``score ≥ 0.5``
+    for every element, which is what a reader of the JSON expects.
+    """
+    t = min(max(threshold, 1e-6), 1 - 1e-6)
+    s = 0.5 * raw / t if raw < t else 0.5 + 0.5 * (raw - t) / (1 - t)
+    return float(min(max(s, 0.0), 1.0))
+
+
+def evidence_span(text: str, span: tuple[int, int]) -> tuple[str, int, int]:
+    """The sentence as shown (list marker removed) and its offsets in the original text."""
+    shown = sentence_text(text, span)
+    start = span[0] + text[span[0] : span[1]].find(shown)
+    return shown, start, start + len(shown)
+
+
+def elements_result(
+    text: str,
+    spans: list[tuple[int, int]],
+    sent_scores: np.ndarray,
+    thresholds: np.ndarray,
+) -> list[dict]:
+    """All eight elements in contract order, with score, presence and up to three evidence sentences."""
+    out = []
+    for k, el in enumerate(ELEMENTS):
+        col = sent_scores[:, k] if len(spans) else np.zeros(0)
+        best = float(col.max()) if col.size else 0.0
+        present = bool(col.size and best >= thresholds[k])
+        evidence, ev_spans = [], []
+        if present:
+            order = np.argsort(-col, kind="stable")
+            for i in order[:MAX_EVIDENCE]:
+                if col[i] < thresholds[k]:
+                    break
+                shown, a, b = evidence_span(text, spans[i])
+                evidence.append(shown)
+                ev_spans.append([a, b])
+        out.append(
+            {
+                "id": el,
+                "present": present,
+                "score": round(display_score(best, float(thresholds[k])), 4),
+                "evidence": evidence,
+                "spans": ev_spans,
+            }
+        )
+    return out
+
+
+def advice_for(missing: list[str], language: str) -> list[dict]:
+    lang = advice_language(language)
+    texts = advice_texts()
+    return [{"element": e, "message": texts[e][lang]} for e in missing]
+
+
+# Words as written, diacritics and tatweel included (Arabic marks are not \w).
+_TOKEN = re.compile(r"[\w\u064B-\u065F\u0670\u0640]+")
+
+
+def surface_forms(text: str) -> dict[str, str]:
+    """Folded token → the first spelling of it in the original text.
+
+    For a single word, normalisation reduces to the character folds (hamza, ى, ة, digits,
+    diacritics, case), so a ``translate`` + ``lower`` per token is enough and cheap.
+    """
+    forms: dict[str, str] = {}
+    for tok in dict.fromkeys(_TOKEN.findall(text)):
+        forms.setdefault(fold_token(tok), tok)
+    return forms
+
+
+def reasons_result(
+    contributions: list[tuple[str, str, float]],
+    text: str,
+    normalized_words: set[str],
+    language: str,
+    signals: list[dict],
+) -> list[dict]:
+    """Readable reasons from (source, feature name, contribution) triples.
+
+    Word n-grams are shown in the text's own spelling; character n-grams are credited to the
+    words of the text that contain them, so users see words, not fragments; signal and
+    element features are shown as the words that fired them or as the element's name.
+    """
+    lang = advice_language(language)
+    names = display_names()["elements"]
+    scores: dict[str, float] = {}
+    source_of: dict[str, str] = {}
+    forms = None
+
+    def add(term: str, weight: float, source: str) -> None:
+        scores[term] = scores.get(term, 0.0) + weight
+        source_of.setdefault(term, source)
+
+    for source, name, w in contributions:
+        if source == "word":
+            if MASK_TOKEN in name:  # a masked plan-type word is not a reason to show
+                continue
+            if forms is None:
+                forms = surface_forms(text)
+            add(" ".join(forms.get(t, t) for t in name.split()), w, "words")
+        elif source == "char":
+            frag = name.strip()
+            if frag in MASK_TOKEN:
+                continue
+            words = [wd for wd in normalized_words if frag and frag in wd]
+            if not words:
+                continue
+            if forms is None:
+                forms = surface_forms(text)
+            for wd in words:
+                add(forms.get(wd, wd), w / len(words), "words")
+        elif source == "signal":
+            kinds = name.split("|")
+            fired = [s["text"] for s in signals if s["kind"] in kinds]
+            add(fired[0] if fired else name, w, "signal")
+        elif source == "element":
+            add(names[name][lang], w, "element")
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    return [
+        {"term": t, "weight": round(float(w), 4), "source": source_of[t]}
+        for t, w in ranked[:MAX_REASONS]
+        if w > 0 and t.strip()
+    ]
+
+
+def assemble(
+    *,
+    label_probs: np.ndarray,
+    language: str,
+    elements: list[dict],
+    signals: list[dict],
+    reasons: list[dict],
+    model_version: str,
+    doc_id: str | None = None,
+) -> dict:
+    """The contract's result dict, fields in the contract's order."""
+    k = int(np.argmax(label_probs))
+    missing = [e["id"] for e in elements if not e["present"]]
+    result: dict = {}
+    if doc_id is not None:
+        result["id"] = doc_id
+    result.update(
+        {
+            "label": LABELS[k],
+            "confidence": round(float(label_probs[k]), 4),
+            "probabilities": {
+                lab: round(float(p), 4) for lab, p in zip(LABELS, label_probs, strict=True)
+            },
+            "language": language,
+            "elements": elements,
+            "missing": missing,
+            "advice": advice_for(missing, language),
+            "signals": [
+                {
+                    key: s[key]
+                    for key in ("kind", "text", "days", "every_days", "start", "end")
+                    if key in s
+                }
+                for s in signals
+            ],
+            "reasons": reasons,
+            "model_version": model_version,
+        }
+    )
+    return result

@@ -1,0 +1,222 @@
+"""Text → features, analysing every sentence exactly once.
+
+Character n-gram extraction dominates the cost of a TF-IDF model, and plancheck needs both
+sentence features (element detector) and document features (label model). Term counts add
+up, so a document's counts are the sum of its sentences' counts: one sparse product turns
+sentence counts into document counts instead of analysing the text twice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.utils.validation import check_is_fitted
+
+from .text import normalize, sentence_text, split_sentences
+
+_SEP = "\ue000"  # a private-use character: survives normalisation, never in real text
+_SEP_JOIN = f" {_SEP} "
+
+# Words that name the plan type. Masking them makes the model read the substance instead.
+_MASK = re.compile(
+    r"\S*(?:strateg|استراتيج|استراتج)\S*|\S*campaign\S*|\S*كامبين\S*"
+    r"|\b(?:و|ف|ب|ل|ال|وال|بال|لل|فال)?حمل(?:ه|ات|ت|تنا|تكم|تها|تهم|اتنا|اتكم)\b"
+)
+MASK_TOKEN = "plantypeword"
+
+
+@dataclass
+class Prepared:
+    """A batch of documents cut into sentences, ready to vectorise."""
+
+    texts: list[str]
+    spans: list[list[tuple[int, int]]]  # per document: sentence spans on the original text
+    sentences: list[str]  # normalised sentences of the whole batch, document by document
+    doc_of_sentence: np.ndarray  # index of the document each sentence belongs to
+    offsets: np.ndarray  # sentences of doc i are offsets[i]:offsets[i + 1]
+
+    @property
+    def n_docs(self) -> int:
+        return len(self.texts)
+
+    def aggregation(self) -> sp.csr_matrix:
+        """(n_docs × n_sentences) 0/1 matrix: document counts = this @ sentence counts."""
+        n_s = len(self.sentences)
+        data = np.ones(n_s, dtype=np.float32)
+        return sp.csr_matrix(
+            (data, (self.doc_of_sentence, np.arange(n_s))), shape=(self.n_docs, n_s)
+        )
+
+
+def prepare(texts: list[str], mask_plan_words: bool = False) -> Prepared:
+    """Split each text into sentences and normalise them all in one pass."""
+    spans_all: list[list[tuple[int, int]]] = []
+    shown: list[str] = []
+    owner: list[int] = []
+    offsets = [0]
+    for i, text in enumerate(texts):
+        spans = split_sentences(text)
+        spans_all.append(spans)
+        shown.extend(sentence_text(text, s) for s in spans)
+        owner.extend([i] * len(spans))
+        offsets.append(len(owner))
+    # One normalize() call for the whole batch: the separator survives it unchanged.
+    joined = normalize(_SEP_JOIN.join(shown)) if shown else ""
+    norm = [s.strip() for s in joined.split(_SEP)] if shown else []
+    if len(norm) != len(shown):  # pragma: no cover - defensive: fall back to one by one
+        norm = [normalize(s) for s in shown]
+    if mask_plan_words:
+        norm = [_MASK.sub(MASK_TOKEN, s) for s in norm]
+    return Prepared(
+        texts=list(texts),
+        spans=spans_all,
+        sentences=norm,
+        doc_of_sentence=np.asarray(owner, dtype=np.int64),
+        offsets=np.asarray(offsets, dtype=np.int64),
+    )
+
+
+def _identity(s: str) -> str:
+    return s
+
+
+class SentenceFeaturizer(TransformerMixin, BaseEstimator):
+    """Word and char_wb TF-IDF for sentences and for documents built from them.
+
+    Fitted on a :class:`Prepared` batch. ``transform`` returns ``(sentence_X, document_X)``:
+    sentences get sentence-level IDF, documents get document-level IDF with sublinear tf;
+    each block (word, char) is L2-normalised on its own, as a FeatureUnion would.
+
+    Args:
+        word_ngrams: word n-gram range.
+        char_ngrams: ``char_wb`` n-gram range.
+        min_df: minimum number of training sentences a term must occur in.
+        max_char_features: cap on the character vocabulary (most frequent kept).
+    """
+
+    def __init__(
+        self,
+        word_ngrams: tuple[int, int] = (1, 2),
+        char_ngrams: tuple[int, int] = (2, 5),
+        min_df: int = 2,
+        max_char_features: int | None = 150_000,
+    ):
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.min_df = min_df
+        self.max_char_features = max_char_features
+
+    def _vectorizers(self) -> tuple[CountVectorizer, CountVectorizer]:
+        word = CountVectorizer(
+            analyzer="word",
+            token_pattern=r"(?u)\b\w+\b",
+            ngram_range=tuple(self.word_ngrams),
+            min_df=self.min_df,
+            lowercase=False,
+            preprocessor=_identity,
+            dtype=np.float32,
+        )
+        char = CountVectorizer(
+            analyzer="char_wb",
+            ngram_range=tuple(self.char_ngrams),
+            min_df=self.min_df,
+            max_features=self.max_char_features,
+            lowercase=False,
+            preprocessor=_identity,
+            dtype=np.float32,
+        )
+        return word, char
+
+    def fit(self, prepared: Prepared, y=None) -> SentenceFeaturizer:
+        word, char = self._vectorizers()
+        sw = word.fit_transform(prepared.sentences)
+        sc = char.fit_transform(prepared.sentences)
+        agg = prepared.aggregation()
+        self.word_ = word
+        self.char_ = char
+        self.sent_tfidf_ = (
+            TfidfTransformer(sublinear_tf=True).fit(sw),
+            TfidfTransformer(sublinear_tf=True).fit(sc),
+        )
+        self.doc_tfidf_ = (
+            TfidfTransformer(sublinear_tf=True).fit(agg @ sw),
+            TfidfTransformer(sublinear_tf=True).fit(agg @ sc),
+        )
+        self.n_word_ = len(word.vocabulary_)
+        return self
+
+    def counts(self, prepared: Prepared) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Raw sentence counts (word, char): the only text analysis in the whole model."""
+        check_is_fitted(self, "word_")
+        return self.word_.transform(prepared.sentences), self.char_counts(prepared.sentences)
+
+    def char_counts(self, sentences: list[str]) -> sp.csr_matrix:
+        """``char_wb`` counts, equal to ``self.char_.transform`` but much faster.
+
+        ``char_wb`` n-grams never cross a word boundary, so a sentence's counts are the sum
+        of its words' counts; each distinct word is analysed once and its n-gram indices
+        cached (words repeat heavily, so most lookups are cache hits).
+        """
+        cache = self.__dict__.setdefault("_word_ngrams", {})
+        if len(cache) > 300_000:
+            cache.clear()
+        vocab = self.char_.vocabulary_
+        analyze = self.char_.build_analyzer()
+        empty = np.zeros(0, dtype=np.int32)
+        pieces: list[np.ndarray] = []
+        lengths: list[int] = []
+        per_sentence: list[int] = []
+        for s in sentences:
+            n = 0
+            for w in s.split():
+                idx = cache.get(w)
+                if idx is None:
+                    found = [vocab[g] for g in analyze(w) if g in vocab]
+                    idx = cache[w] = np.asarray(found, dtype=np.int32) if found else empty
+                if idx.size:
+                    pieces.append(idx)
+                    lengths.append(idx.size)
+                    n += idx.size
+            per_sentence.append(n)
+        shape = (len(sentences), len(vocab))
+        if not pieces:
+            return sp.csr_matrix(shape, dtype=np.float32)
+        cols = np.concatenate(pieces)
+        indptr = np.concatenate([[0], np.cumsum(per_sentence)]).astype(np.int64)
+        m = sp.csr_matrix((np.ones(cols.size, dtype=np.float32), cols, indptr), shape=shape)
+        m.sum_duplicates()
+        return m
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state.pop("_word_ngrams", None)  # a cache, not model state: never pickled
+        return state
+
+    def transform(self, prepared: Prepared) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        sw, sc = self.counts(prepared)
+        return self.from_counts(prepared, sw, sc)
+
+    def from_counts(
+        self, prepared: Prepared, sw: sp.csr_matrix, sc: sp.csr_matrix
+    ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        agg = prepared.aggregation()
+        s_x = sp.hstack(
+            [self.sent_tfidf_[0].transform(sw), self.sent_tfidf_[1].transform(sc)], format="csr"
+        )
+        d_x = sp.hstack(
+            [self.doc_tfidf_[0].transform(agg @ sw), self.doc_tfidf_[1].transform(agg @ sc)],
+            format="csr",
+        )
+        return s_x.astype(np.float32), d_x.astype(np.float32)
+
+    def feature_names(self) -> np.ndarray:
+        """Names of the columns of both outputs: ``w:`` word n-grams, then ``c:`` char n-grams."""
+        check_is_fitted(self, "word_")
+        w = ["w:" + t for t in self.word_.get_feature_names_out()]
+        c = ["c:" + t for t in self.char_.get_feature_names_out()]
+        return np.asarray(w + c, dtype=object)

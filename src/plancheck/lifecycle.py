@@ -1,0 +1,247 @@
+"""Model lifecycle: train a candidate, evaluate it, promote it through a gate, roll back, prune.
+
+These are the steps the CLI and the notebooks share; each one reads and writes only the
+models and reports folders named in ``config`` (or passed in).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import config
+from .artifacts import (
+    CARD_FILE,
+    HISTORY,
+    _atomic_write,
+    current_version,
+    list_versions,
+    new_version,
+    read_card,
+    save_model,
+    set_current,
+)
+from .corpus import corpus_sha256, load_corpus
+from .errors import ModelNotFoundError
+from .evaluate import evaluate, fasttext_predictions, save_plots
+from .train import TrainParams, train
+
+#: A candidate may be at most this much below the current model (test macro-F1 and element
+#: micro-F1) and still be promoted.
+PROMOTION_TOLERANCE = 0.01
+
+
+@dataclass
+class Candidate:
+    version: str
+    folder: Path
+    card: dict
+    promoted: bool
+    gate: dict
+
+
+def summary_metrics(report: dict) -> dict:
+    """The figures a model card and ``models list`` show for one split."""
+    return {
+        "n": report["n"],
+        "macro_f1": report["overall"]["macro_f1"],
+        "accuracy": report["overall"]["accuracy"],
+        "per_language_macro_f1": {k: v["macro_f1"] for k, v in report["per_language"].items()},
+        "hard_macro_f1": report["slices"].get("difficulty=hard", {}).get("macro_f1"),
+        "ece": report["overall"]["ece"],
+        "brier": report["overall"]["brier"],
+        "element_micro_f1": report["elements"]["micro"]["f1"],
+        "element_f1": {k: v["f1"] for k, v in report["elements"]["per_element"].items()},
+        "baselines": {k: v["macro_f1"] for k, v in report["baselines"].items()},
+    }
+
+
+def gate(candidate: dict, current: dict | None, tolerance: float = PROMOTION_TOLERANCE) -> dict:
+    """Whether a candidate card may replace the current one (same test split, both metrics)."""
+    if current is None:
+        return {"passed": True, "why": "no current model"}
+    c, k = candidate.get("metrics", {}).get("test"), current.get("metrics", {}).get("test")
+    if not c or not k:
+        return {"passed": False, "why": "a model lacks test metrics; evaluate it first"}
+    checks = {}
+    for key in ("macro_f1", "element_micro_f1"):
+        checks[key] = {"candidate": c[key], "current": k[key], "ok": c[key] >= k[key] - tolerance}
+    passed = all(v["ok"] for v in checks.values())
+    why = (
+        "passes"
+        if passed
+        else "worse than current by more than the tolerance: "
+        + ", ".join(
+            f"{key} {v['candidate']:.3f} < {v['current']:.3f} − {tolerance}"
+            for key, v in checks.items()
+            if not v["ok"]
+        )
+    )
+    return {"passed": passed, "why": why, "tolerance": tolerance, "checks": checks}
+
+
+def train_candidate(
+    corpus_path: Path | None = None,
+    models_dir: Path | None = None,
+    reports_dir: Path | None = None,
+    params: TrainParams | None = None,
+    promote: bool = True,
+    force: bool = False,
+    reason: str = "",
+    with_fasttext: bool = True,
+    progress=None,
+) -> Candidate:
+    """Train, save, evaluate on dev and test, write reports; promote if asked and the gate allows.
+
+    ``current`` is only switched after evaluation succeeded, so a failed run never changes
+    what is served.
+    """
+    from . import load_model
+
+    say = progress or (lambda _m: None)
+    corpus_path = Path(corpus_path or config.CORPUS_PATH)
+    models_dir = Path(models_dir or config.MODELS_DIR)
+    reports_dir = Path(reports_dir or config.REPORTS_DIR)
+    models_dir.mkdir(parents=True, exist_ok=True)
+    docs = load_corpus(corpus_path)
+    corpus_sha = corpus_sha256(corpus_path)
+    result = train(docs, params, progress=say)
+    version = new_version(corpus_sha)
+    card = {
+        "version": version,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "plancheck": _package_version(),
+        "corpus_sha256": corpus_sha,
+        "corpus_documents": len(docs),
+        "labels": list(config.LABELS),
+        "elements": list(config.ELEMENTS),
+        "training": result.report,
+        "hyperparameters": result.report["chosen"],
+        "thresholds": result.report["thresholds"],
+    }
+    folder = save_model(result.model, card, models_dir)
+    say(f"saved {folder}")
+    model = load_model(version, models_dir)  # verifies what was written
+    train_docs = [d for d in docs if d.split == "train"]
+    train_labels = [d.label for d in train_docs]
+    card = read_card(folder)
+    card["metrics"] = {}
+    for split in ("dev", "test"):
+        split_docs = [d for d in docs if d.split == split]
+        extra = {}
+        if with_fasttext:
+            ft = fasttext_predictions(train_docs, split_docs)
+            if ft is not None:
+                extra["fasttext"] = ft
+            else:
+                say(
+                    "fastText baseline skipped: install the `fasttext` extra (pip install -e '.[fasttext]')"
+                )
+        rep = evaluate(model, split_docs, train_labels, extra)
+        out = reports_dir / version
+        out.mkdir(parents=True, exist_ok=True)
+        (out / f"metrics-{split}.json").write_text(
+            json.dumps(rep, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+        if split == "test":
+            save_plots(rep, out)
+        card["metrics"][split] = summary_metrics(rep)
+        say(
+            f"{split}: macro-F1 {rep['overall']['macro_f1']:.3f}, element micro-F1 {rep['elements']['micro']['f1']:.3f}"
+        )
+    _atomic_write(folder / CARD_FILE, json.dumps(card, ensure_ascii=False, indent=2))
+    verdict = {"passed": False, "why": "not asked to promote"}
+    promoted = False
+    if promote:
+        cur = current_version(models_dir)
+        verdict = gate(card, read_card(models_dir / cur) if cur else None)
+        if verdict["passed"] or force:
+            why = reason or (
+                "forced: " + verdict["why"]
+                if not verdict["passed"]
+                else "trained and passed the gate"
+            )
+            set_current(version, models_dir, reason=why)
+            promoted = True
+    return Candidate(version, folder, card, promoted, verdict)
+
+
+def _package_version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def promote(
+    version: str, models_dir: Path | None = None, force: bool = False, reason: str = ""
+) -> dict:
+    """Make ``version`` current if it passes the gate against the current model (or ``force``)."""
+    models_dir = Path(models_dir or config.MODELS_DIR)
+    cand = read_card(models_dir / version)
+    cur = current_version(models_dir)
+    if cur == version:
+        return {"passed": True, "why": f"{version} is already current", "promoted": False}
+    verdict = gate(cand, read_card(models_dir / cur) if cur else None)
+    if not verdict["passed"] and not force:
+        return {**verdict, "promoted": False}
+    if not verdict["passed"] and not reason:
+        raise ValueError("--force needs a --reason, which is logged in models/history.jsonl")
+    set_current(version, models_dir, reason=reason or "promoted: " + verdict["why"])
+    return {**verdict, "promoted": True}
+
+
+def rollback(models_dir: Path | None = None) -> str:
+    """Point ``current`` back at the model that was current before the last switch."""
+    models_dir = Path(models_dir or config.MODELS_DIR)
+    hist = models_dir / HISTORY
+    entries = (
+        [json.loads(x) for x in hist.read_text(encoding="utf-8").splitlines() if x.strip()]
+        if hist.is_file()
+        else []
+    )
+    cur = current_version(models_dir)
+    for e in reversed(entries):
+        if e["to"] == cur and e.get("from") and (models_dir / e["from"] / CARD_FILE).is_file():
+            set_current(e["from"], models_dir, reason=f"rollback from {cur}")
+            return e["from"]
+    raise ModelNotFoundError(
+        "nothing to roll back to: no earlier current model in models/history.jsonl"
+    )
+
+
+def prune(keep: int, models_dir: Path | None = None) -> list[str]:
+    """Delete all but the newest ``keep`` versions; the current model is always kept."""
+    if keep < 1:
+        raise ValueError("--keep must be at least 1")
+    models_dir = Path(models_dir or config.MODELS_DIR)
+    cur = current_version(models_dir)
+    versions = list_versions(models_dir)
+    keep_set = set(versions[-keep:]) | ({cur} if cur else set())
+    removed = [v for v in versions if v not in keep_set]
+    for v in removed:
+        shutil.rmtree(models_dir / v)
+    return removed
+
+
+def list_models(models_dir: Path | None = None) -> list[dict]:
+    """One row per version: date, corpus hash, test macro-F1, element micro-F1, current."""
+    models_dir = Path(models_dir or config.MODELS_DIR)
+    cur = current_version(models_dir)
+    rows = []
+    for v in list_versions(models_dir):
+        card = read_card(models_dir / v)
+        test = card.get("metrics", {}).get("test", {})
+        rows.append(
+            {
+                "version": v,
+                "created": card.get("created"),
+                "corpus_sha256": card.get("corpus_sha256", "")[:12],
+                "test_macro_f1": test.get("macro_f1"),
+                "test_element_micro_f1": test.get("element_micro_f1"),
+                "current": v == cur,
+            }
+        )
+    return rows

@@ -1,0 +1,105 @@
+"""Featuriser and element-detector building blocks."""
+
+import pickle
+
+import numpy as np
+from sklearn.base import clone
+
+from plancheck.elements import ElementDetector, document_scores, sentence_targets, tune_thresholds
+from plancheck.features import MASK_TOKEN, SentenceFeaturizer, prepare
+from plancheck.text import normalize, sentences
+
+TEXTS = [
+    "أهدافنا: زيادة المبيعات ٢٠٪.\n• الجمهور: الأمهات في جدة\n• الميزانية ٥٠ ألف ريال",
+    "Our goal is more leads. Audience: SMEs in Dubai! Budget 20k AED. Review every 6 months.",
+    "استراتيجية الحملة: خصم للعيد #عيد_سعيد https://x.co/a",
+]
+
+
+def test_batch_normalisation_equals_one_by_one():
+    prep = prepare(TEXTS)
+    expected = [normalize(s) for t in TEXTS for s in sentences(t)]
+    assert prep.sentences == expected
+    assert list(prep.offsets) == [0, 3, 7, 8]
+
+
+def test_masking_hides_plan_type_words():
+    prep = prepare(
+        ["Our strategy and the campaign", "استراتيجيتنا للحملة وحملات رمضان"], mask_plan_words=True
+    )
+    assert prep.sentences[0] == f"our {MASK_TOKEN} and the {MASK_TOKEN}"
+    assert "استراتيج" not in prep.sentences[1] and "حمل" not in prep.sentences[1]
+
+
+def test_document_counts_are_sums_of_sentence_counts():
+    prep = prepare(TEXTS * 3)
+    fz = SentenceFeaturizer(min_df=1).fit(prep)
+    sw, sc = fz.counts(prep)
+    agg = prep.aggregation()
+    doc_word = (agg @ sw).toarray()
+    direct = fz.word_.transform(
+        [
+            " ".join(prep.sentences[a:b])
+            for a, b in zip(prep.offsets[:-1], prep.offsets[1:], strict=True)
+        ]
+    )
+    # word unigrams never cross a sentence boundary, so counts agree exactly on them
+    uni = [i for t, i in fz.word_.vocabulary_.items() if " " not in t]
+    assert np.array_equal(doc_word[:, uni], direct.toarray()[:, uni])
+    s_x, d_x = fz.transform(prep)
+    assert s_x.shape[0] == len(prep.sentences) and d_x.shape[0] == len(TEXTS) * 3
+
+
+def test_estimators_survive_clone_and_pickle():
+    prep = prepare(TEXTS * 3)
+    fz = SentenceFeaturizer(min_df=1, char_ngrams=(3, 4))
+    assert clone(fz).get_params() == fz.get_params()
+    fz.fit(prep)
+    again = pickle.loads(pickle.dumps(fz))
+    a, b = fz.transform(prep), again.transform(prep)
+    assert (a[0] != b[0]).nnz == 0 and (a[1] != b[1]).nnz == 0
+    s_x, _ = a
+    y = np.zeros((s_x.shape[0], 8), dtype=int)
+    y[::2, 0] = 1
+    det = ElementDetector(C=2.0)
+    assert clone(det).get_params() == {"C": 2.0}
+    det.fit(s_x, y)
+    det2 = pickle.loads(pickle.dumps(det))
+    assert np.allclose(det.sentence_scores(s_x), det2.sentence_scores(s_x))
+    # an element with no positives scores (near) zero everywhere instead of failing
+    assert det.sentence_scores(s_x)[:, 1].max() < 1e-3
+
+
+def test_sentence_targets_from_evidence():
+    text = TEXTS[0]
+    spans = prepare([text]).spans[0]
+    y = sentence_targets(
+        text, spans, {"budget": ["الميزانية ٥٠ ألف ريال"], "goals": ["زيادة المبيعات"]}
+    )
+    assert y[:, 0].tolist() == [1, 0, 0]  # goals
+    assert y[:, 5].tolist() == [0, 0, 1]  # budget
+
+
+def test_document_scores_take_each_documents_best_sentence():
+    scores = np.asarray([[0.1] * 8, [0.9] * 8, [0.4] * 8], dtype=np.float32)
+    out = document_scores(scores, np.asarray([0, 2, 2, 3]))
+    assert out[:, 0].tolist() == [np.float32(0.9), 0.0, np.float32(0.4)]
+
+
+def test_tune_thresholds_finds_the_separating_value():
+    scores = np.asarray([[0.2], [0.3], [0.7], [0.8]])
+    truth = np.asarray([[0], [0], [1], [1]])
+    t = tune_thresholds(scores, truth)
+    assert 0.3 < t[0] <= 0.7
+
+
+def test_cached_char_counts_equal_sklearn():
+    prep = prepare(TEXTS * 4 + ["", "a", "ab abc abcdef", "كلمة واحدة كلمة"])
+    fz = SentenceFeaturizer(min_df=1).fit(prepare(TEXTS))
+    fast = fz.char_counts(prep.sentences)
+    slow = fz.char_.transform(prep.sentences)
+    assert fast.shape == slow.shape
+    assert (fast != slow).nnz == 0
+    fz.char_counts(prep.sentences)  # second call served from the cache
+    assert (fz.char_counts(prep.sentences) != slow).nnz == 0
+    assert "_word_ngrams" not in pickle.loads(pickle.dumps(fz)).__dict__

@@ -1,0 +1,257 @@
+"""Reading uploaded documents: encodings, .docx, .pdf, and every way a file can be bad."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import zipfile
+
+import pytest
+
+from plancheck.errors import UnreadableDocumentError
+from plancheck.reading import (
+    SUPPORTED_EXTENSIONS,
+    NoTextError,
+    UnsupportedDocumentTypeError,
+    decode_text,
+    read_document,
+)
+
+AR = "استراتيجية التواصل الاجتماعي للسنوات الثلاث القادمة، مع مراجعة كل ستة أشهر."
+EN = "Our social media strategy for the next three years."
+
+
+# --- builders ------------------------------------------------------------------------
+
+
+def make_pdf(lines: list[str] | None = None, raw_content: bytes | None = None) -> bytes:
+    """A minimal, valid one-page PDF (Helvetica text lines, or a raw content stream)."""
+    if raw_content is None:
+        ops = [b"BT /F1 12 Tf 72 720 Td 16 TL"]
+        for line in lines or []:
+            escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+            ops.append(b"(" + escaped.encode("latin-1") + b") Tj T*")
+        ops.append(b"ET")
+        raw_content = b"\n".join(ops)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(raw_content) + raw_content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return out
+
+
+def make_docx(paragraphs: list[str], table: list[list[str]] | None = None) -> bytes:
+    import docx
+
+    document = docx.Document()
+    for p in paragraphs:
+        document.add_paragraph(p)
+    if table:
+        t = document.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, value in enumerate(row):
+                t.cell(r, c).text = value
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+# --- plain text and encodings --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(AR.encode("utf-8"), id="utf-8"),
+        pytest.param(codecs.BOM_UTF8 + AR.encode("utf-8"), id="utf-8-bom"),
+        pytest.param(codecs.BOM_UTF16_LE + AR.encode("utf-16-le"), id="utf-16-le-bom"),
+        pytest.param(codecs.BOM_UTF16_BE + AR.encode("utf-16-be"), id="utf-16-be-bom"),
+        pytest.param(AR.encode("cp1256"), id="windows-1256"),
+    ],
+)
+def test_arabic_text_in_each_supported_encoding(data: bytes) -> None:
+    assert read_document(data, "plan.txt") == AR
+
+
+def test_utf16_english_with_bom() -> None:
+    assert read_document(EN.encode("utf-16"), "plan.md") == EN
+
+
+def test_bom_is_not_part_of_the_text() -> None:
+    assert not read_document(codecs.BOM_UTF8 + b"hello", "a.txt").startswith("\ufeff")
+
+
+def test_windows_1256_mixed_with_english_terms() -> None:
+    text = "نركز على الـ KPIs مثل engagement و reach لمدة 3 سنوات.\r\nالميزانية 50,000 ريال."
+    assert read_document(text.encode("cp1256"), "plan.txt") == text.replace("\r\n", "\n")
+
+
+def test_utf8_is_preferred_over_windows_1256() -> None:
+    # Valid UTF-8 Arabic also decodes (as mojibake) in cp1256: UTF-8 must win.
+    assert decode_text("مرحبا".encode()) == "مرحبا"
+
+
+def test_crlf_and_cr_become_newlines() -> None:
+    assert read_document(b"line one\r\nline two\rline three", "a.md") == (
+        "line one\nline two\nline three"
+    )
+
+
+def test_markdown_is_read_as_text() -> None:
+    md = "# خطة\n\n- الأهداف: زيادة المبيعات\n- **الميزانية**: 10,000"
+    assert read_document(md.encode(), "PLAN.MD") == md
+
+
+def test_binary_data_is_undecodable() -> None:
+    data = bytes(range(256)) * 8
+    with pytest.raises(UnreadableDocumentError, match="encoding"):
+        read_document(data, "plan.txt")
+
+
+def test_broken_utf16_after_bom_is_refused() -> None:
+    with pytest.raises(UnreadableDocumentError, match="UTF-16"):
+        read_document(codecs.BOM_UTF16_LE + b"\x00\xd8", "plan.txt")  # lone surrogate
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\t  ", codecs.BOM_UTF8])
+def test_empty_text_file_has_no_text(data: bytes) -> None:
+    with pytest.raises(NoTextError):
+        read_document(data, "plan.txt")
+
+
+# --- extensions ----------------------------------------------------------------------
+
+
+def test_supported_extensions() -> None:
+    assert set(SUPPORTED_EXTENSIONS) == {".txt", ".md", ".docx", ".pdf"}
+
+
+@pytest.mark.parametrize("name", ["plan.doc", "plan.exe", "plan", "", "plan.txt.zip", ".pdf.x"])
+def test_unsupported_extension(name: str) -> None:
+    with pytest.raises(UnsupportedDocumentTypeError, match="Unsupported file type") as info:
+        read_document(b"hello", name)
+    assert isinstance(info.value, UnreadableDocumentError)
+    assert ".docx" in str(info.value)  # says what would work
+
+
+def test_windows_path_and_upper_case_extension() -> None:
+    assert read_document(b"hello", r"C:\Users\me\Plan.TXT") == "hello"
+
+
+# --- .docx ---------------------------------------------------------------------------
+
+
+def test_docx_paragraphs_and_table_cells_in_order() -> None:
+    data = make_docx(
+        ["خطة التواصل الاجتماعي", EN],
+        table=[["الميزانية", "50,000 ريال سنوياً"], ["Owner", "Marketing team"]],
+    )
+    text = read_document(data, "plan.docx")
+    lines = text.split("\n")
+    assert lines[0] == "خطة التواصل الاجتماعي"
+    assert lines[1] == EN
+    assert "الميزانية | 50,000 ريال سنوياً" in lines
+    assert "Owner | Marketing team" in lines
+
+
+def test_docx_merged_cells_are_read_once() -> None:
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "Goals for three years"
+    table.cell(1, 0).text = "KPI"
+    table.cell(1, 1).text = "reach"
+    buf = io.BytesIO()
+    document.save(buf)
+    text = read_document(buf.getvalue(), "t.docx")
+    assert text.count("Goals for three years") == 1
+    assert "KPI | reach" in text
+
+
+def test_docx_that_is_not_a_zip() -> None:
+    with pytest.raises(UnreadableDocumentError, match="not a valid Word document"):
+        read_document(b"this is plain text, not a zip", "plan.docx")
+
+
+def test_zip_that_is_not_a_docx() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("hello.txt", "hi")
+    with pytest.raises(UnreadableDocumentError, match="not a valid Word document"):
+        read_document(buf.getvalue(), "plan.docx")
+
+
+def test_truncated_docx() -> None:
+    data = make_docx([EN])
+    with pytest.raises(UnreadableDocumentError):
+        read_document(data[: len(data) // 2], "plan.docx")
+
+
+def test_empty_docx_has_no_text() -> None:
+    with pytest.raises(NoTextError):
+        read_document(make_docx([]), "empty.docx")
+
+
+# --- .pdf ----------------------------------------------------------------------------
+
+
+def test_pdf_text_is_extracted() -> None:
+    text = read_document(make_pdf([EN, "Budget: 10,000 USD per year."]), "plan.pdf")
+    assert EN in text
+    assert "Budget: 10,000 USD per year." in text
+
+
+def test_pdf_without_text_layer() -> None:
+    data = make_pdf(raw_content=b"0 0 m 200 200 l S")  # a drawn line, no text
+    with pytest.raises(NoTextError, match="no extractable text"):
+        read_document(data, "scan.pdf")
+
+
+def test_file_named_pdf_that_is_not_a_pdf() -> None:
+    with pytest.raises(UnreadableDocumentError, match="not a PDF"):
+        read_document(b"PK\x03\x04 definitely not a pdf", "plan.pdf")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(b"%PDF-1.4\n" + b"\x00\xff garbage " * 50, id="garbage-after-header"),
+        pytest.param(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", id="truncated"),
+    ],
+)
+def test_corrupt_pdf(data: bytes) -> None:
+    with pytest.raises(UnreadableDocumentError):
+        read_document(data, "plan.pdf")
+
+
+def test_password_protected_pdf() -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(make_pdf([EN]))))
+    try:
+        writer.encrypt(user_password="secret", algorithm="RC4-128")
+    except Exception as exc:  # pragma: no cover - depends on pypdf's crypto backend
+        pytest.skip(f"pypdf cannot encrypt here: {exc}")
+    buf = io.BytesIO()
+    writer.write(buf)
+    with pytest.raises(UnreadableDocumentError, match="password"):
+        read_document(buf.getvalue(), "locked.pdf")

@@ -1,0 +1,134 @@
+"""plancheck.text: normalisation, language detection, sentence spans."""
+
+import string
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from plancheck.text import detect_language, normalize, sentence_text, split_sentences
+
+
+def test_article_spellings_fold_to_one_form():
+    # The seed article writes الي for إلى, علي for على, اهداف for أهداف, المحتوي for المحتوى.
+    assert normalize("إلى") == normalize("الي")
+    assert normalize("على") == normalize("علي")
+    assert normalize("أهداف") == normalize("اهداف")
+    assert normalize("المحتوى") == normalize("المحتوي")
+    assert normalize("آخر") == normalize("اخر")
+    assert normalize("ٱلاستراتيجية") == normalize("الاستراتيجيه")
+
+
+def test_diacritics_tatweel_and_digits():
+    assert normalize("الاسْتِرَاتِيجِيَّة") == normalize("الاستراتيجية")
+    assert normalize("اسـتـراتـيـجـيـة") == normalize("استراتيجية")
+    assert normalize("٣ سنوات") == "3 سنوات"
+    assert normalize("۶ ماه") == "6 ماه"
+    assert normalize("٢٫٥٪") == "2.5%"
+
+
+def test_punctuation_case_hashtags_placeholders():
+    assert normalize("لماذا؟ لأن، ببساطة؛") == "لماذا? لان, ببساطه;"
+    assert normalize("KPIs and CTR") == "kpis and ctr"
+    assert normalize("#رمضان_كريم") == "رمضان كريم"
+    assert normalize("#WhiteFriday") == "white friday"
+    out = normalize("راسلونا info@shop.sa او @shop_ksa او https://shop.sa/offer")
+    assert "info" not in out and "shop" not in out
+    assert out.split().count("emailtoken") == 1
+    assert out.split().count("handletoken") == 1
+    assert out.split().count("urltoken") == 1
+
+
+def test_whitespace_collapsed():
+    assert normalize("  a\n\n\tb   c ") == "a b c"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text())
+def test_normalize_idempotent_and_total(s):
+    once = normalize(s)
+    assert normalize(once) == once
+
+
+arabicish = st.text(
+    alphabet=st.sampled_from(
+        list("ابتثجحخدذرزسشصضطظعغفقكلمنهويأإآىةءؤئـًٌٍَُِّْٰ٠١٢٣٤٥٦٧٨٩،؛؟#@_. -•*\n")
+        + list(string.ascii_letters + string.digits)
+    )
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(arabicish)
+def test_normalize_idempotent_on_arabic_mixtures(s):
+    once = normalize(s)
+    assert normalize(once) == once
+
+
+def test_detect_language():
+    assert detect_language("نريد خطة للتواصل الاجتماعي لمدة ثلاث سنوات") == "ar"
+    assert detect_language("We need a social media plan for the next three years") == "en"
+    assert (
+        detect_language("محتاجين نزود الـ engagement rate على Instagram و TikTok خلال الـ Q1")
+        == "mixed"
+    )
+    # a brand name alone does not make an Arabic text mixed
+    long_ar = "نبي نطور حضورنا في مواقع التواصل على مدى السنتين الجاية ونركز على " * 3
+    assert detect_language(long_ar + "Instagram") == "ar"
+    assert detect_language("12345 !!!") == "en"
+
+
+def _check_spans(text, spans):
+    prev_end = 0
+    for s, e in spans:
+        assert prev_end <= s < e <= len(text)
+        assert text[s:e] == text[s:e].strip()
+        prev_end = e
+    covered = set()
+    for s, e in spans:
+        covered.update(range(s, e))
+    for i, ch in enumerate(text):
+        if not ch.isspace():
+            assert i in covered, (i, ch, text)
+
+
+def test_split_sentences_punctuation_and_lists():
+    text = (
+        "أهدافنا واضحة. نريد زيادة المبيعات؟ نعم!\n"
+        "1##-تحديد الجمهور\n"
+        "١- الميزانية ٥٠ ألف ريال\n"
+        "• Instagram • TikTok\n"
+        "- Budget is 2.5 million, e.g. for ads. Review every 6 months."
+    )
+    spans = split_sentences(text)
+    _check_spans(text, spans)
+    got = [text[s:e] for s, e in spans]
+    assert got[:3] == ["أهدافنا واضحة.", "نريد زيادة المبيعات؟", "نعم!"]
+    assert "1##-تحديد الجمهور" in got
+    assert "١- الميزانية ٥٠ ألف ريال" in got
+    assert "• Instagram" in got and "• TikTok" in got
+    assert "- Budget is 2.5 million, e.g. for ads." in got
+    assert got[-1] == "Review every 6 months."
+
+
+def test_numbered_marker_is_not_a_sentence():
+    text = "1. Goals: grow leads by 20%.\n2) Audience: mothers 25-40"
+    got = [text[s:e] for s, e in split_sentences(text)]
+    assert got == ["1. Goals: grow leads by 20%.", "2) Audience: mothers 25-40"]
+
+
+def test_sentence_text_drops_marker_keeps_original_spelling():
+    text = "١- الميزانيه ٥٠ الف ريال"
+    (span,) = split_sentences(text)
+    assert sentence_text(text, span) == "الميزانيه ٥٠ الف ريال"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text())
+def test_spans_cover_every_non_space_character(s):
+    _check_spans(s, split_sentences(s))
+
+
+@settings(max_examples=400, deadline=None)
+@given(arabicish)
+def test_spans_cover_arabic_mixtures(s):
+    _check_spans(s, split_sentences(s))

@@ -1,0 +1,96 @@
+"""Saving, verifying and loading models; training is deterministic."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+import sklearn
+
+from plancheck import ModelIntegrityError, ModelNotFoundError, load_model
+from plancheck.artifacts import CARD_FILE, MODEL_FILE, current_version
+
+
+def test_card_records_what_the_issue_asks(models_dir, trained_version):
+    card = json.loads((models_dir / trained_version / CARD_FILE).read_text(encoding="utf-8"))
+    for key in (
+        "version",
+        "created",
+        "python",
+        "sklearn",
+        "corpus_sha256",
+        "model_sha256",
+        "hyperparameters",
+        "thresholds",
+        "metrics",
+        "training",
+    ):
+        assert key in card, key
+    assert card["sklearn"] == sklearn.__version__
+    assert set(card["metrics"]) == {"dev", "test"}
+    assert card["training"]["grid"], "the searched grid is recorded"
+    assert current_version(models_dir) == trained_version
+
+
+@pytest.fixture
+def copy_of_model(models_dir, trained_version):
+    dst = models_dir / "copy-under-test"
+    if dst.exists():
+        shutil.rmtree(dst)
+    shutil.copytree(models_dir / trained_version, dst)
+    yield dst
+    shutil.rmtree(dst, ignore_errors=True)
+
+
+def test_tampered_artifact_is_refused(models_dir, copy_of_model):
+    path = copy_of_model / MODEL_FILE
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelIntegrityError, match="plancheck train"):
+        load_model("copy-under-test", models_dir)
+
+
+def test_other_sklearn_version_is_refused(models_dir, copy_of_model):
+    card_path = copy_of_model / CARD_FILE
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    card["sklearn"] = "0.0.1"
+    card_path.write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelIntegrityError, match="scikit-learn"):
+        load_model("copy-under-test", models_dir)
+
+
+def test_changed_signal_rules_are_refused(models_dir, copy_of_model):
+    card_path = copy_of_model / CARD_FILE
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    card["signals_sha256"] = "0" * 64
+    card_path.write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelIntegrityError, match="signal rules"):
+        load_model("copy-under-test", models_dir)
+
+
+def test_missing_model_is_refused_with_the_fix(tmp_path):
+    with pytest.raises(ModelNotFoundError, match="plancheck train"):
+        load_model(models_dir=tmp_path)
+    with pytest.raises(ModelNotFoundError):
+        load_model("no-such-version", tmp_path)
+
+
+def test_model_outside_models_folder_is_refused(models_dir, trained_version, tmp_path):
+    outside = tmp_path / "elsewhere"
+    shutil.copytree(models_dir / trained_version, outside)
+    with pytest.raises(ModelIntegrityError, match="only loaded from"):
+        load_model(outside, models_dir)
+
+
+def test_training_is_deterministic(corpus_docs):
+    from plancheck.train import train
+
+    from ..conftest import QUICK
+
+    a = train(corpus_docs, QUICK).model
+    b = train(corpus_docs, QUICK).model
+    assert np.array_equal(a.label_model.coef_, b.label_model.coef_)
+    assert np.array_equal(a.detector.coef_, b.detector.coef_)
+    assert np.array_equal(a.thresholds, b.thresholds)
+    assert a.temperature == b.temperature
