@@ -12,9 +12,7 @@ from plancheck import load_model
 from plancheck.corpus import load_corpus
 from plancheck.train import TrainParams
 
-QUICK = TrainParams(
-    C_grid=(16.0,), signal_weight_grid=(1.0,), element_weight_grid=(0.0,), mask_options=(True,), cv_folds=3
-)
+QUICK = TrainParams.quick()
 
 
 @pytest.fixture(scope="session")

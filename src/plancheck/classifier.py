@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.linear_model import LogisticRegression
 
 from . import config
 from .elements import ElementDetector, document_scores
@@ -34,6 +33,7 @@ def _signal_kinds(feature: str) -> str:
         ("ongoing", "ongoing"),
         ("review", "review"),
         ("cadence", "review"),
+        ("channel", "channel"),
     ):
         if key in f:
             return kinds
@@ -41,27 +41,43 @@ def _signal_kinds(feature: str) -> str:
 
 
 @dataclass
+class LinearLabelModel:
+    """The label model as one linear map: logits = X @ coef_.T + intercept_."""
+
+    coef_: np.ndarray  # (n_labels × n_features)
+    intercept_: np.ndarray  # (n_labels,)
+
+
+@dataclass
 class PlanModel:
-    """Everything fitted; pickled as ``model.joblib``."""
+    """Everything fitted; pickled as ``model.joblib``.
+
+    The label model's features are the document TF-IDF, then the signal features, then the
+    eight element scores (see :meth:`stack`).
+    """
 
     featurizer: SentenceFeaturizer
     detector: ElementDetector
     thresholds: np.ndarray
-    label_model: LogisticRegression
+    label_model: LinearLabelModel
     mask_plan_words: bool
-    signal_weight: float
-    element_weight: float
     temperature: float = 1.0
     signal_feature_names: tuple[str, ...] = field(default_factory=lambda: tuple(SIGNAL_FEATURES))
+    #: The same model without some substance features (evaluation's ablation).
+    variants: dict[str, LinearLabelModel] = field(default_factory=dict)
 
-    def extra_features(self, sig: np.ndarray, el: np.ndarray) -> sp.csr_matrix:
-        return sp.csr_matrix(
-            np.hstack([self.signal_weight * sig, self.element_weight * el]).astype(np.float32)
+    @staticmethod
+    def stack(doc_x: sp.csr_matrix, sig: np.ndarray, el: np.ndarray) -> sp.csr_matrix:
+        """Document TF-IDF, then signal features, then element scores."""
+        return sp.hstack(
+            [doc_x, sp.csr_matrix(np.hstack([sig, el]).astype(np.float32))], format="csr"
         )
 
-    def label_matrix(self, doc_x: sp.csr_matrix, sig: np.ndarray, el: np.ndarray) -> sp.csr_matrix:
-        """Document TF-IDF, then weighted signal features, then weighted element scores."""
-        return sp.hstack([doc_x, self.extra_features(sig, el)], format="csr")
+    def logits(
+        self, doc_x: sp.csr_matrix, sig: np.ndarray, el: np.ndarray, variant: str | None = None
+    ) -> np.ndarray:
+        lm = self.variants[variant] if variant else self.label_model
+        return np.asarray(self.stack(doc_x, sig, el) @ lm.coef_.T) + lm.intercept_
 
 
 def signal_matrix(signals: list[list[dict]]) -> np.ndarray:
@@ -143,9 +159,18 @@ class Classifier:
             results.append(self._explain(i, text, out, None if ids is None else ids[i]))
         return results
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Label probabilities only (columns in ``config.LABELS`` order), for evaluation."""
-        return self._score(list(texts))["probs"]
+    def predict_proba(self, texts: Sequence[str], variant: str | None = None) -> np.ndarray:
+        """Label probabilities only (columns in ``config.LABELS`` order), for evaluation.
+
+        ``variant`` names one of ``model.variants`` (the same model without some substance
+        features) for the ablation in evaluation reports.
+        """
+        out = self._score(list(texts))
+        if variant is None:
+            return out["probs"]
+        m = self.model
+        lm = m.variants[variant]
+        return softmax((np.asarray(out["x"] @ lm.coef_.T) + lm.intercept_) / m.temperature)
 
     # -- internals --------------------------------------------------------------------
 
@@ -158,7 +183,7 @@ class Classifier:
         el = document_scores(sent, prep.offsets)
         signals = [extract_signals(t) for t in texts]
         sig = signal_matrix(signals)
-        x = m.label_matrix(d_x, sig, el)
+        x = m.stack(d_x, sig, el)
         logits = np.asarray(x @ m.label_model.coef_.T) + m.label_model.intercept_
         probs = softmax(logits / m.temperature)
         return {"prep": prep, "sent": sent, "x": x, "signals": signals, "probs": probs}

@@ -115,6 +115,7 @@ def _progress(quiet: bool):
 def train(
     corpus: CorpusOpt = config.CORPUS_PATH,
     models: ModelsOpt = config.MODELS_DIR,
+    reports: Annotated[Path, typer.Option(help="Reports folder.")] = config.REPORTS_DIR,
     promote: Annotated[
         bool, typer.Option(help="Make the new model current if it passes the gate.")
     ] = True,
@@ -135,17 +136,12 @@ def train(
     from .lifecycle import train_candidate
     from .train import TrainParams
 
-    params = (
-        TrainParams(
-            C_grid=(16.0,), signal_weight_grid=(0.0, 1.0), element_weight_grid=(0.0,), mask_options=(True,), cv_folds=3
-        )
-        if quick
-        else None
-    )
+    params = TrainParams.quick() if quick else None
     try:
         cand = train_candidate(
             corpus,
             models,
+            reports,
             params=params,
             promote=promote,
             force=force,

@@ -114,8 +114,19 @@ def evaluate(
         for d, t, p, r in zip(docs, truth, pred, results, strict=True)
         if t != p
     ]
+    hard_idx = [i for i, d in enumerate(docs) if d.difficulty == "hard"]
+    ablation = {}
+    for name in getattr(getattr(model, "model", None), "variants", {}) or {}:
+        vp = [config.LABELS[k] for k in model.predict_proba(texts, name).argmax(axis=1)]
+        ablation[name] = {
+            "macro_f1": label_metrics(truth, vp, config.LABELS)["macro_f1"],
+            "hard_macro_f1": label_metrics(
+                [truth[i] for i in hard_idx], [vp[i] for i in hard_idx], config.LABELS
+            )["macro_f1"],
+        }
     return {
         "model_version": getattr(model, "version", None),
+        "ablation": ablation,
         "n": len(docs),
         "overall": overall,
         "per_language": per_language,

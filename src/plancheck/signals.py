@@ -52,7 +52,12 @@ KINDS: tuple[str, ...] = (
     "event",
     "ongoing",
     "review",
+    "channel",
 )
+
+#: Kinds a user reads as the verdict's signals; ``channel`` (Instagram, سوشيال, متابعين…)
+#: only feeds the features: it says whether the text is about social media at all.
+SHOWN_KINDS: tuple[str, ...] = KINDS[:-1]
 
 #: Names of :func:`signal_features` values, in order. Spans are the ``days`` of
 #: ``duration`` and ``date_range`` signals; thresholds live in ``signals.json``
@@ -71,6 +76,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     "review",  # periodic review of the plan, count / 2 (capped)
     "review_long",  # a review every >= 60 days (quarterly, every six months, yearly)
     "review_short",  # a review every <= 31 days (daily, weekly, monthly optimisation)
+    "channel",  # social-media channels and vocabulary mentioned, count / 4 (capped)
+    "no_channel",  # no social-media channel or vocabulary at all: likely not a social plan
 )
 
 # --- folding with offsets ---------------------------------------------------------------
@@ -348,6 +355,7 @@ _LEX_KINDS = {
     "negation": "_neg",
     "timebox": "_tbox",
     "cadence_adjective": "_cadadj",
+    "channel": "channel",
 }
 
 Item = list  # [start, end, kind, value] on the folded text
@@ -1222,6 +1230,8 @@ def signal_features(signals: list[dict]) -> list[float]:
         min(counts["review"], caps["review"]) / caps["review"],
         float(any(d >= cfg["review_long_days"] for d in cadences)),
         float(any(d <= cfg["review_short_days"] for d in cadences)),
+        min(counts["channel"], caps["channel"]) / caps["channel"],
+        float(counts["channel"] == 0),
     ]
     return values
 

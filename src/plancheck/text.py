@@ -74,8 +74,8 @@ def normalize(text: str) -> str:
     s = _fold(_fold(text))
     s = _URL.sub(URL_TOKEN, s)
     s = _EMAIL.sub(EMAIL_TOKEN, s)
+    s = _HASHTAG.sub(_hashtag_words, s)  # before handles: "#a@b" must end as "a handletoken"
     s = _HANDLE.sub(HANDLE_TOKEN, s)
-    s = _HASHTAG.sub(_hashtag_words, s)
     # Lowercasing can leave a string that NFKC would change again; folding once more makes
     # the function idempotent (checked by property tests).
     s2 = _fold(s.lower()).lower()

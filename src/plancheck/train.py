@@ -18,7 +18,7 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
 from . import config
-from .classifier import PlanModel, signal_matrix, softmax
+from .classifier import LinearLabelModel, PlanModel, signal_matrix, softmax
 from .corpus import Document
 from .elements import ElementDetector, document_scores, sentence_targets, tune_thresholds
 from .features import SentenceFeaturizer, prepare
@@ -30,7 +30,14 @@ Progress = Callable[[str], None]
 
 @dataclass
 class TrainParams:
-    """Hyperparameters and the grid searched by cross-validation on ``train``."""
+    """Hyperparameters and the grid searched by cross-validation on ``train``.
+
+    The label model is fitted in two linear stages that collapse into one: an n-gram
+    logistic regression (sparse, ``C_grid``) whose out-of-fold logits are combined with the
+    substance signals and element scores by a small logistic regression (``meta_C_grid``).
+    Each stage gets the regularisation its features need; the result is still one linear
+    model, so reasons stay exact coefficient × value.
+    """
 
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (2, 5)
@@ -38,10 +45,10 @@ class TrainParams:
     max_char_features: int = 150_000
     element_C: float = 4.0
     C_grid: tuple[float, ...] = (4.0, 16.0)
-    # Weights of the substance signals and of the element scores in the label model; 0 is
-    # the n-grams-only variant, measured in the same grid.
-    signal_weight_grid: tuple[float, ...] = (0.0, 1.0, 2.0)
-    element_weight_grid: tuple[float, ...] = (0.0, 0.5)
+    meta_C_grid: tuple[float, ...] = (0.1, 0.3, 1.0, 3.0)
+    # With and without each group of substance features: the ablation is part of the grid.
+    signals_options: tuple[bool, ...] = (False, True)
+    elements_options: tuple[bool, ...] = (False, True)
     mask_options: tuple[bool, ...] = (False, True)
     cv_folds: int = 5
     seed: int = config.SEED
@@ -49,6 +56,18 @@ class TrainParams:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def quick(cls) -> TrainParams:
+        """A small grid (one configuration, 3 folds): smoke tests, notebooks, ``--quick``."""
+        return cls(
+            C_grid=(16.0,),
+            meta_C_grid=(1.0,),
+            signals_options=(True,),
+            elements_options=(True,),
+            mask_options=(True,),
+            cv_folds=3,
+        )
 
 
 @dataclass
@@ -73,28 +92,45 @@ def _macro_f1(y: np.ndarray, pred: np.ndarray) -> float:
     )
 
 
-def _label_model(C: float) -> LogisticRegression:
+def _ngram_model(C: float) -> LogisticRegression:
     # newton-cg: same solution as lbfgs here, ~5× faster on 10⁵ sparse features, deterministic.
     return LogisticRegression(C=C, class_weight="balanced", solver="newton-cg", max_iter=200)
 
 
-def _label_x(d_x, sig: np.ndarray, el: np.ndarray, ws: float, we: float):
-    import scipy.sparse as sp
-
-    return sp.hstack([d_x, sp.csr_matrix(np.hstack([ws * sig, we * el]).astype(np.float32))], format="csr")
+def _meta_model(C: float) -> LogisticRegression:
+    return LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
 
 
 def _fit_fold(x, y: np.ndarray, tr: np.ndarray, te: np.ndarray, C: float) -> np.ndarray:
-    return _label_model(C).fit(x[tr], y[tr]).decision_function(x[te])
+    return _ngram_model(C).fit(x[tr], y[tr]).decision_function(x[te])
 
 
-def _ablation(grid: list[dict], mask: bool, C: float) -> dict:
-    """CV macro-F1 with and without the substance signals / element scores (same mask, C)."""
-    rows = {(r["signal_weight"], r["element_weight"]): r for r in grid if r["mask_plan_words"] == mask and r["C"] == C}
-    return {
-        f"signals×{ws} elements×{we}": {"cv_macro_f1": r["cv_macro_f1"], "cv_macro_f1_hard": r["cv_macro_f1_hard"]}
-        for (ws, we), r in sorted(rows.items())
-    }
+def _meta_inputs(
+    logits: np.ndarray, sig: np.ndarray, el: np.ndarray, use_sig: bool, use_el: bool
+) -> np.ndarray:
+    """Stage-two features; unused groups are zero columns so every variant has one layout."""
+    return np.hstack([logits, sig * use_sig, el * use_el]).astype(np.float64)
+
+
+def _meta_cv(z: np.ndarray, y: np.ndarray, folds, C: float) -> np.ndarray:
+    logits = np.zeros((len(y), len(config.LABELS)))
+    for tr, te in folds:
+        logits[te] = _meta_model(C).fit(z[tr], y[tr]).decision_function(z[te])
+    return logits
+
+
+def collapse(
+    stage1: LogisticRegression, meta: LogisticRegression, n_extra: int
+) -> LinearLabelModel:
+    """One linear model over [document TF-IDF, signals, element scores] from the two stages.
+
+    logit = M_l · (W1 x + b1) + M_e · extra + b2  =  (M_l W1) x + M_e · extra + (M_l b1 + b2)
+    """
+    k = len(config.LABELS)
+    m_l, m_e = meta.coef_[:, :k], meta.coef_[:, k : k + n_extra]
+    coef = np.hstack([m_l @ stage1.coef_, m_e]).astype(np.float32)
+    intercept = (m_l @ stage1.intercept_ + meta.intercept_).astype(np.float64)
+    return LinearLabelModel(coef_=coef, intercept_=intercept)
 
 
 class _Variant:
@@ -144,8 +180,8 @@ def train(
 ) -> TrainResult:
     """Fit the element detector and the label model on ``train``; tune on ``dev``.
 
-    Returns the fitted model and a report (grid, winner, thresholds, calibration, timings)
-    for the model card.
+    Returns the fitted model and a report (grid, winner, ablation, thresholds, calibration,
+    timings) for the model card.
     """
     params = params or TrainParams()
     say = progress or (lambda _msg: None)
@@ -164,48 +200,61 @@ def train(
 
     sig_train = signal_matrix([extract_signals(d.text) for d in train_docs])
     sig_dev = signal_matrix([extract_signals(d.text) for d in dev_docs])
+    n_extra = sig_train.shape[1] + len(config.ELEMENTS)
 
-    grid, variants = [], {}
+    variants = {}
     for mask in params.mask_options:
         say(f"features (mask plan words: {mask})")
         variants[mask] = _Variant(train_docs, dev_docs, params, mask, folds)
-    configs = [
-        (mask, ws, we, C)
-        for mask in params.mask_options
-        for ws in params.signal_weight_grid
-        for we in params.element_weight_grid
-        for C in params.C_grid
+
+    # Stage one: out-of-fold n-gram logits for every (mask, C).
+    stage1 = [(mask, C) for mask in params.mask_options for C in params.C_grid]
+    say(f"stage one: {len(stage1)} n-gram models × {params.cv_folds} folds")
+    jobs = [
+        delayed(_fit_fold)(variants[mask].d_x, y, tr, te, C)
+        for mask, C in stage1
+        for tr, te in folds
     ]
-    say(f"cross-validating {len(configs)} configurations × {params.cv_folds} folds")
-    jobs = []
-    for mask, ws, we, C in configs:
-        v = variants[mask]
-        x = _label_x(v.d_x, sig_train, v.el_oof, ws, we)
-        jobs.extend(delayed(_fit_fold)(x, y, tr, te, C) for tr, te in folds)
     fold_logits = Parallel(n_jobs=params.n_jobs)(jobs)
-    for c_i, (mask, ws, we, C) in enumerate(configs):
+    oof1 = {}
+    for i, key in enumerate(stage1):
         logits = np.zeros((len(y), len(config.LABELS)))
-        for f_i, (_, te) in enumerate(folds):
-            logits[te] = fold_logits[c_i * len(folds) + f_i]
-        pred = logits.argmax(axis=1)
-        grid.append(
-            {
-                "mask_plan_words": mask,
-                "signal_weight": ws,
-                "element_weight": we,
-                "C": C,
-                "cv_macro_f1": round(_macro_f1(y, pred), 4),
-                "cv_macro_f1_hard": round(_macro_f1(y[hard], pred[hard]), 4),
-                "_logits": logits,
-            }
-        )
+        for f, (_, te) in enumerate(folds):
+            logits[te] = fold_logits[i * len(folds) + f]
+        oof1[key] = logits
+
+    # Stage two: combine with signals / element scores, every variant cross-validated.
+    grid = []
+    for (mask, C), logits in oof1.items():
+        for use_sig in params.signals_options:
+            for use_el in params.elements_options:
+                z = _meta_inputs(logits, sig_train, variants[mask].el_oof, use_sig, use_el)
+                for Cm in params.meta_C_grid:
+                    meta_logits = _meta_cv(z, y, folds, Cm)
+                    pred = meta_logits.argmax(axis=1)
+                    grid.append(
+                        {
+                            "mask_plan_words": mask,
+                            "C": C,
+                            "signals": use_sig,
+                            "elements": use_el,
+                            "meta_C": Cm,
+                            "cv_macro_f1": round(_macro_f1(y, pred), 4),
+                            "cv_macro_f1_hard": round(_macro_f1(y[hard], pred[hard]), 4),
+                            "_logits": meta_logits,
+                        }
+                    )
+    for r in grid:
         say(
-            f"  mask={mask} signals×{ws} elements×{we} C={C}: CV macro-F1 "
-            f"{grid[-1]['cv_macro_f1']:.3f} (hard {grid[-1]['cv_macro_f1_hard']:.3f})"
+            f"  mask={r['mask_plan_words']} C={r['C']} signals={r['signals']} "
+            f"elements={r['elements']} meta_C={r['meta_C']}: CV macro-F1 {r['cv_macro_f1']:.3f} "
+            f"(hard {r['cv_macro_f1_hard']:.3f})"
         )
 
     def best_of(rows):
-        return max(rows, key=lambda r: (r["cv_macro_f1"], r["cv_macro_f1_hard"], -r["C"]))
+        return max(
+            rows, key=lambda r: (r["cv_macro_f1"], r["cv_macro_f1_hard"], -r["C"], -r["meta_C"])
+        )
 
     # Masking is kept if it does better on the hard slice (the issue's rule), judged by each
     # variant's best configuration; the rest of the choice is overall CV macro-F1.
@@ -217,12 +266,13 @@ def train(
     )
     win = per_mask[mask]
     v = variants[mask]
-    ws, we, C = win["signal_weight"], win["element_weight"], win["C"]
-    say(f"winner: mask={mask} signals×{ws} elements×{we} C={C}")
+    C, Cm, use_sig, use_el = win["C"], win["meta_C"], win["signals"], win["elements"]
+    say(f"winner: mask={mask} C={C} signals={use_sig} elements={use_el} meta_C={Cm}")
 
-    label_model = _label_model(C)
-    model = PlanModel(v.fz, v.detector, np.full(8, 0.5), label_model, mask, ws, we)
-    label_model.fit(model.label_matrix(v.d_x, sig_train, v.el_oof), y)
+    ngram = _ngram_model(C).fit(v.d_x, y)
+    z = _meta_inputs(oof1[(mask, C)], sig_train, v.el_oof, use_sig, use_el)
+    meta = _meta_model(Cm).fit(z, y)
+    model = PlanModel(v.fz, v.detector, np.full(8, 0.5), collapse(ngram, meta, n_extra), mask)
 
     # Element thresholds on dev.
     model.thresholds = tune_thresholds(v.dev_el, _element_truth(dev_docs))
@@ -236,26 +286,59 @@ def train(
         return float(-np.mean(np.log(p[np.arange(len(y)), y] + 1e-12)))
 
     temp = float(minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded").x)
-    dev_logits = (
-        np.asarray(model.label_matrix(v.dev_d, sig_dev, v.dev_el) @ label_model.coef_.T)
-        + label_model.intercept_
-    )
+    dev_logits = model.logits(v.dev_d, sig_dev, v.dev_el)
     ece_before = expected_calibration_error(softmax(dev_logits), y_dev)
     ece_after = expected_calibration_error(softmax(dev_logits / temp), y_dev)
     model.temperature = temp if ece_after < ece_before else 1.0
     dev_pred = dev_logits.argmax(axis=1)
+
+    # The same stage-one model with and without the substance features, on dev.
+    ablation = {}
+    for name, (s_on, e_on) in {
+        "ngrams_only": (False, False),
+        "ngrams+signals": (True, False),
+        "ngrams+signals+elements": (True, True),
+    }.items():
+        zz = _meta_inputs(oof1[(mask, C)], sig_train, v.el_oof, s_on, e_on)
+        rows = [
+            r
+            for r in grid
+            if (r["mask_plan_words"], r["C"], r["signals"], r["elements"]) == (mask, C, s_on, e_on)
+        ]
+        if not rows:  # a variant the (quick) grid did not search: cross-validate it here
+            pred = _meta_cv(zz, y, folds, Cm).argmax(axis=1)
+            rows = [
+                {
+                    "meta_C": Cm,
+                    "C": C,
+                    "cv_macro_f1": round(_macro_f1(y, pred), 4),
+                    "cv_macro_f1_hard": round(_macro_f1(y[hard], pred[hard]), 4),
+                }
+            ]
+        row = best_of(rows)
+        alt = collapse(ngram, _meta_model(row["meta_C"]).fit(zz, y), n_extra)
+        alt_dev = (
+            np.asarray(PlanModel.stack(v.dev_d, sig_dev, v.dev_el) @ alt.coef_.T) + alt.intercept_
+        )
+        ablation[name] = {
+            "cv_macro_f1": row["cv_macro_f1"],
+            "cv_macro_f1_hard": row["cv_macro_f1_hard"],
+            "dev_macro_f1": round(_macro_f1(y_dev, alt_dev.argmax(axis=1)), 4),
+        }
+        model.variants[name] = alt
 
     report = {
         "params": params.as_dict(),
         "grid": [{k: val for k, val in r.items() if not k.startswith("_")} for r in grid],
         "chosen": {
             "mask_plan_words": mask,
-            "signal_weight": ws,
-            "element_weight": we,
             "C": C,
+            "signals": use_sig,
+            "elements": use_el,
+            "meta_C": Cm,
             "temperature": round(model.temperature, 4),
         },
-        "signals_ablation": _ablation(grid, mask, C),
+        "ablation": ablation,
         "mask_choice": {
             str(m): {"cv_macro_f1": r["cv_macro_f1"], "cv_macro_f1_hard": r["cv_macro_f1_hard"]}
             for m, r in per_mask.items()

@@ -427,12 +427,35 @@ def test_invariants_on_mixed_text(parts):
 
 
 def test_feature_vector_shape_and_range():
-    assert len(FEATURE_NAMES) == len(set(FEATURE_NAMES)) == 13
+    assert len(FEATURE_NAMES) == len(set(FEATURE_NAMES)) == 15
     for text in ["", SAMPLE, "خصم ٢٠٪ لمدة ٦ أسابيع في رمضان", "always-on for three years"]:
         x = signal_features(extract_signals(text))
         assert len(x) == len(FEATURE_NAMES)
         assert all(isinstance(v, float) and 0.0 <= v <= 1.0 for v in x)
-    assert signal_features([]) == [0.0] * len(FEATURE_NAMES)
+    empty = dict(zip(FEATURE_NAMES, signal_features([]), strict=True))
+    assert empty.pop("no_channel") == 1.0
+    assert set(empty.values()) == {0.0}
+
+
+def test_channel_vocabulary_in_both_languages():
+    ar = extract_signals("نبي نزيد متابعين الانستا والتيك توك على السوشيال ميديا")
+    assert [s["text"] for s in ar if s["kind"] == "channel"] == [
+        "متابعين",
+        "الانستا",
+        "التيك توك",
+        "السوشيال ميديا",
+    ]
+    en = extract_signals("Grow engagement on Instagram and LinkedIn with weekly reels.")
+    assert {s["text"] for s in en if s["kind"] == "channel"} == {
+        "engagement",
+        "Instagram",
+        "LinkedIn",
+        "reels",
+    }
+    feats = dict(zip(FEATURE_NAMES, signal_features(en), strict=True))
+    assert feats["channel"] == 1.0 and feats["no_channel"] == 0.0
+    hr = extract_signals("خطة الموارد البشرية: ٤٠ ساعة تدريب سنوياً لكل موظف.")
+    assert not [s for s in hr if s["kind"] == "channel"]
 
 
 def features(text: str) -> dict[str, float]:
