@@ -10,18 +10,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Label = Literal["strategy", "campaign", "other"]
-ElementId = Literal[
-    "goals",
-    "audience",
-    "ownership",
-    "horizon",
-    "implementation",
-    "budget",
-    "measurement",
-    "integration",
-]
-Language = Literal["ar", "en", "mixed"]
+from plancheck import config
+
+# The contract ids, from the one place that defines them.
+Label = Literal[config.LABELS]
+ElementId = Literal[config.ELEMENTS]
+Language = Literal[config.LANGUAGES]
 ItemId = str | int
 
 EXAMPLE_AR = (

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from . import config
+from .batch_cli import classify_batch
 
 app = typer.Typer(
     help="plancheck: tell a social-media strategy from a campaign, and say what a strategy lacks.",
@@ -285,8 +286,11 @@ def models_promote(
     force: Annotated[bool, typer.Option(help="Override the gate (needs --reason).")] = False,
     reason: Annotated[str, typer.Option(help="Why; logged in models/history.jsonl.")] = "",
     models: ModelsOpt = config.MODELS_DIR,
+    corpus: CorpusOpt = config.CORPUS_PATH,
 ) -> None:
     """Make VERSION current if its test metrics pass the gate against the current model.
+
+    Both models are judged on the corpus's current test split (re-evaluated if needed).
 
     Example: plancheck models promote 20261126-101500-3fa2c1
     """
@@ -294,7 +298,7 @@ def models_promote(
     from .lifecycle import promote
 
     try:
-        verdict = promote(version, models, force=force, reason=reason)
+        verdict = promote(version, models, force=force, reason=reason, corpus_path=corpus)
     except (PlancheckError, ValueError) as e:
         _fail(str(e))
     if verdict["promoted"]:
@@ -335,6 +339,7 @@ def models_prune(
     )
 
 
+app.command("classify-batch")(classify_batch)
 
 
 def main() -> None:  # pragma: no cover - console entry

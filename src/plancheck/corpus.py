@@ -314,6 +314,15 @@ def add_documents(
         r["split"] = "train"  # placeholder, replaced below; lets validation run first
         prepared.append(r)
     parse_documents(json.dumps(r, ensure_ascii=False) for r in prepared)  # raises on problems
+    known = {normalize(d.text): d.id for d in existing}
+    dups = []
+    for n, r in enumerate(prepared, 1):
+        key = normalize(r["text"])
+        if key in known:
+            dups.append(f"record {n}, field text: already in the corpus as {known[key]}")
+        known.setdefault(key, f"record {n} of this batch")
+    if dups:
+        raise CorpusError(dups)
     placed = assign_splits(existing, prepared)
     new_docs = parse_documents(json.dumps(r, ensure_ascii=False) for r in placed)
     write_corpus(existing + new_docs, path)

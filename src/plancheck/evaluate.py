@@ -218,48 +218,54 @@ def _label_names(lang_pair: bool = True) -> list[str]:
 
 
 def save_plots(rep: dict, folder: Path) -> list[Path]:
-    """Confusion matrix, per-element F1 and reliability diagram as PNGs in ``folder``."""
-    import matplotlib
+    """Confusion matrix, per-element F1 and reliability diagram as PNGs in ``folder``.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    Uses matplotlib's object API (no pyplot, no backend switch), so calling it from a
+    notebook leaves inline plotting alone.
+    """
+    from matplotlib.figure import Figure
 
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     # Confusion matrix
     cm = np.asarray(rep["overall"]["confusion"])
-    fig, ax = plt.subplots(figsize=(6.5, 5))
+    fig = Figure(figsize=(6.5, 5))
+    ax = fig.subplots()
     ax.imshow(cm, cmap="Blues")
     names = _label_names()
     ax.set_xticks(range(3), names, rotation=20, ha="right")
     ax.set_yticks(range(3), names)
     for i in range(3):
         for j in range(3):
-            ax.text(j, i, str(cm[i, j]), ha="center", va="center", color="black")
+            dark = cm[i, j] > cm.max() / 2
+            ax.text(
+                j, i, str(cm[i, j]), ha="center", va="center", color="white" if dark else "black"
+            )
     ax.set_xlabel("predicted")
     ax.set_ylabel("truth")
     ax.set_title(f"Confusion matrix (n={rep['n']}, macro-F1 {rep['overall']['macro_f1']:.3f})")
     fig.tight_layout()
     paths.append(folder / "confusion.png")
     fig.savefig(paths[-1], dpi=110)
-    plt.close(fig)
-    # Per-element F1
+    # Per-element F1, horizontal so the Arabic names have room
     el_names = config.display_names()["elements"]
     per = rep["elements"]["per_element"]
-    fig, ax = plt.subplots(figsize=(7.5, 4.5))
-    labels = [for_renderer(el_names[e]["ar"]) + f"\n{e}" for e in config.ELEMENTS]
-    ax.bar(range(8), [per[e]["f1"] for e in config.ELEMENTS], color="#3a7ca5")
-    ax.set_xticks(range(8), labels, fontsize=8)
-    ax.set_ylim(0, 1)
-    ax.axhline(0.8, color="grey", ls="--", lw=1)
+    fig = Figure(figsize=(7.5, 4.8))
+    ax = fig.subplots()
+    labels = [f"{e} — " + for_renderer(el_names[e]["ar"]) for e in config.ELEMENTS]
+    ax.barh(range(8), [per[e]["f1"] for e in config.ELEMENTS], color="#3a7ca5")
+    ax.set_yticks(range(8), labels, fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.axvline(0.8, color="grey", ls="--", lw=1)
     ax.set_title(f"Element F1 (micro {rep['elements']['micro']['f1']:.3f})")
     fig.tight_layout()
     paths.append(folder / "elements_f1.png")
     fig.savefig(paths[-1], dpi=110)
-    plt.close(fig)
     # Reliability diagram
     bins = [b for b in rep["calibration"]["bins"] if b["count"]]
-    fig, ax = plt.subplots(figsize=(5, 5))
+    fig = Figure(figsize=(5, 5))
+    ax = fig.subplots()
     ax.plot([0, 1], [0, 1], color="grey", ls="--", lw=1)
     ax.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], marker="o")
     ax.set_xlabel("confidence")
@@ -268,7 +274,6 @@ def save_plots(rep: dict, folder: Path) -> list[Path]:
     fig.tight_layout()
     paths.append(folder / "reliability.png")
     fig.savefig(paths[-1], dpi=110)
-    plt.close(fig)
     return paths
 
 

@@ -19,6 +19,7 @@ from .artifacts import (
     _atomic_write,
     current_version,
     list_versions,
+    load_artifact,
     new_version,
     read_card,
     save_model,
@@ -41,6 +42,18 @@ class Candidate:
     card: dict
     promoted: bool
     gate: dict
+
+
+def split_sha256(docs) -> str:
+    """Identity of an evaluation split: the gate only compares figures from the same one."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for d in sorted(docs, key=lambda d: d.id):
+        h.update(
+            d.id.encode("utf-8") + b"\0" + d.text.encode("utf-8") + b"\0" + d.label.encode("utf-8")
+        )
+    return h.hexdigest()
 
 
 def summary_metrics(report: dict) -> dict:
@@ -148,7 +161,7 @@ def train_candidate(
         )
         if split == "test":
             save_plots(rep, out)
-        card["metrics"][split] = summary_metrics(rep)
+        card["metrics"][split] = summary_metrics(rep) | {"split_sha256": split_sha256(split_docs)}
         say(
             f"{split}: macro-F1 {rep['overall']['macro_f1']:.3f}, element micro-F1 {rep['elements']['micro']['f1']:.3f}"
         )
@@ -157,7 +170,7 @@ def train_candidate(
     promoted = False
     if promote:
         cur = current_version(models_dir)
-        verdict = gate(card, read_card(models_dir / cur) if cur else None)
+        verdict = gate(card, current_on_split(cur, models_dir, corpus_path) if cur else None)
         if verdict["passed"] or force:
             why = reason or (
                 "forced: " + verdict["why"]
@@ -169,6 +182,36 @@ def train_candidate(
     return Candidate(version, folder, card, promoted, verdict)
 
 
+def current_on_split(version: str, models_dir: Path, corpus_path: Path | None = None) -> dict:
+    """The card of ``version`` with test metrics on the corpus's *current* test split.
+
+    When the corpus has grown since that model was evaluated, its card's figures come from
+    another split; the gate then re-evaluates it so both models are judged on the same one.
+    """
+    from . import load_model
+
+    card = read_card(models_dir / version)
+    docs = load_corpus(corpus_path)
+    test_docs = [d for d in docs if d.split == "test"]
+    sha = split_sha256(test_docs)
+    if card.get("metrics", {}).get("test", {}).get("split_sha256") == sha:
+        return card
+    rep = evaluate(
+        load_model(version, models_dir), test_docs, [d.label for d in docs if d.split == "train"]
+    )
+    return card | {
+        "metrics": {
+            **card.get("metrics", {}),
+            "test": summary_metrics(rep) | {"split_sha256": sha},
+        }
+    }
+
+
+def _check_loads(version: str, models_dir: Path) -> None:
+    """Refuse to point ``current`` at a model that would not load (hash, versions, rules)."""
+    load_artifact(models_dir / version)
+
+
 def _package_version() -> str:
     from . import __version__
 
@@ -176,15 +219,30 @@ def _package_version() -> str:
 
 
 def promote(
-    version: str, models_dir: Path | None = None, force: bool = False, reason: str = ""
+    version: str,
+    models_dir: Path | None = None,
+    force: bool = False,
+    reason: str = "",
+    corpus_path: Path | None = None,
 ) -> dict:
-    """Make ``version`` current if it passes the gate against the current model (or ``force``)."""
+    """Make ``version`` current if it passes the gate against the current model (or ``force``).
+
+    Both are judged on the test split of ``corpus_path`` (default: the project corpus); a
+    model whose card holds figures from another split is re-evaluated first.
+    """
     models_dir = Path(models_dir or config.MODELS_DIR)
     cand = read_card(models_dir / version)
     cur = current_version(models_dir)
     if cur == version:
         return {"passed": True, "why": f"{version} is already current", "promoted": False}
-    verdict = gate(cand, read_card(models_dir / cur) if cur else None)
+    _check_loads(version, models_dir)
+    same_split = cand.get("metrics", {}).get("test", {}).get("split_sha256")
+    current = read_card(models_dir / cur) if cur else None
+    if current and same_split != current.get("metrics", {}).get("test", {}).get("split_sha256"):
+        current = current_on_split(cur, models_dir, corpus_path)
+        if same_split != current["metrics"]["test"]["split_sha256"]:
+            cand = current_on_split(version, models_dir, corpus_path)
+    verdict = gate(cand, current)
     if not verdict["passed"] and not force:
         return {**verdict, "promoted": False}
     if not verdict["passed"] and not reason:
@@ -205,6 +263,7 @@ def rollback(models_dir: Path | None = None) -> str:
     cur = current_version(models_dir)
     for e in reversed(entries):
         if e["to"] == cur and e.get("from") and (models_dir / e["from"] / CARD_FILE).is_file():
+            _check_loads(e["from"], models_dir)
             set_current(e["from"], models_dir, reason=f"rollback from {cur}")
             return e["from"]
     raise ModelNotFoundError(

@@ -120,3 +120,14 @@ def test_add_documents_writes_nothing_when_invalid(tmp_path):
     with pytest.raises(CorpusError):
         add_documents([_rec(9) | {"label": "nope"}], path)
     assert path.read_bytes() == before
+
+
+def test_add_documents_refuses_texts_already_in_the_corpus(tmp_path):
+    path = tmp_path / "plans.jsonl"
+    add_documents([_rec(i) for i in range(5)], path)
+    with pytest.raises(CorpusError, match="already in the corpus as doc-0001"):
+        add_documents([_rec(0)], path)
+    with pytest.raises(
+        CorpusError, match="record 2, field text: already in the corpus as record 1"
+    ):
+        add_documents([_rec(9), _rec(9)], path)

@@ -1,0 +1,547 @@
+"""Batch pipeline without a trained model: readers, error records, encoders, partial
+output and resume, ordering — with a stand-in classifier that returns the contract's shape.
+
+End-to-end runs of the real command (real model, worker processes, kill and resume, Dask)
+are in ``tests/model/test_batch_e2e.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from plancheck import batch
+from plancheck.batch import (
+    FLAT_COLUMNS,
+    PARQUET_SCHEMA,
+    BatchOptions,
+    BatchRunError,
+    BatchUsageError,
+    Doc,
+    Tally,
+)
+from plancheck.classifier import check_text
+from plancheck.config import ELEMENTS, LABELS
+from tests.code.test_reading import make_docx, make_pdf
+
+AR = "استراتيجية حضورنا على السوشيال للسنوات الثلاث القادمة، مع مراجعة كل ستة أشهر."
+EN_CAMPAIGN = "White Friday: 40% off all perfumes, 20-30 November, Instagram ads."
+
+
+class FakeClassifier:
+    """Deterministic stand-in with the contract's result shape (no model needed)."""
+
+    version = "fake-1"
+
+    def classify_many(self, texts, ids=None):
+        for i, t in enumerate(texts):
+            check_text(t)
+            if "BOOM" in t:
+                raise RuntimeError(f"cannot classify text #{i}")
+        return [self.result(t, None if ids is None else ids[i]) for i, t in enumerate(texts)]
+
+    def classify(self, text, id=None):
+        return self.classify_many([text], None if id is None else [id])[0]
+
+    def result(self, text: str, doc_id=None) -> dict:
+        label = "strategy" if ("year" in text or "سنوات" in text) else "campaign"
+        probs = {lab: (0.8 if lab == label else 0.1) for lab in LABELS}
+        present = {
+            e: e in text.lower() or (e == "horizon" and label == "strategy") for e in ELEMENTS
+        }
+        language = "ar" if re.search("[\u0600-\u06ff]", text) else "en"
+        r = {} if doc_id is None else {"id": doc_id}
+        r.update(
+            label=label,
+            confidence=0.8,
+            probabilities=probs,
+            language=language,
+            elements=[
+                {
+                    "id": e,
+                    "present": present[e],
+                    "score": 0.9 if present[e] else 0.1,
+                    "evidence": [],
+                }
+                for e in ELEMENTS
+            ],
+            missing=[e for e in ELEMENTS if not present[e]],
+            advice=[],
+            signals=[],
+            reasons=[],
+            model_version=self.version,
+        )
+        return r
+
+
+@pytest.fixture
+def fake_model(monkeypatch):
+    """Make the batch run with :class:`FakeClassifier` in-process (``--jobs 1``)."""
+
+    def init_worker(model_folder, models_dir, in_pool=True):
+        batch._STATE["classifier"] = FakeClassifier()
+
+    monkeypatch.setattr(batch, "init_worker", init_worker)
+    monkeypatch.setattr(batch, "resolve_model", lambda opts: (Path("m"), Path("."), "fake-1"))
+    return FakeClassifier()
+
+
+def run(tmp_path: Path, inp: Path, out_name: str, **kw) -> dict:
+    opts = BatchOptions(input=inp, output=tmp_path / out_name, jobs=1, quiet=True, **kw)
+    return batch.classify_batch(opts)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def write_jsonl(path: Path, records: list) -> Path:
+    lines = [r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in records]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+# --- readers -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mixed_folder(tmp_path: Path) -> Path:
+    root = tmp_path / "briefs"
+    (root / "clients" / "b").mkdir(parents=True)
+    (root / "a.txt").write_text(
+        "Our plan for the next three years: goals and budget.", encoding="utf-8"
+    )
+    (root / "clients" / "b" / "plan.md").write_text(
+        "# Plan\nRamadan offer, budget 10k.", encoding="utf-8"
+    )
+    (root / "clients" / "brief.docx").write_bytes(
+        make_docx(["Social plan for three years.", "Audience: SMEs."])
+    )
+    (root / "clients" / "good.pdf").write_bytes(
+        make_pdf(["Campaign for White Friday, budget 5k."])
+    )
+    (root / "corrupt.pdf").write_bytes(b"%PDF-1.4\n1 0 obj garbage that is not a pdf")
+    (root / "empty.txt").write_bytes(b"")
+    (root / "windows.txt").write_bytes(AR.encode("cp1256"))
+    (root / "notes.xlsx").write_bytes(b"not a supported type")
+    (root / ".hidden.txt").write_text("hidden", encoding="utf-8")
+    return root
+
+
+FOLDER_IDS = [
+    "a.txt",
+    "clients/b/plan.md",
+    "clients/brief.docx",
+    "clients/good.pdf",
+    "corrupt.pdf",
+    "empty.txt",
+    "windows.txt",
+]
+
+
+def test_folder_lists_supported_files_sorted_by_relative_path(mixed_folder: Path) -> None:
+    assert batch.list_documents(mixed_folder) == FOLDER_IDS
+    chunks = list(batch.iter_folder(mixed_folder, 3))
+    assert [len(c) for c in chunks] == [3, 3, 1]
+    assert [d.id for c in chunks for d in c] == FOLDER_IDS
+
+
+def test_folder_documents_classified_in_order_with_error_records(mixed_folder: Path) -> None:
+    docs = [d for c in batch.iter_folder(mixed_folder, 100) for d in c]
+    results = batch.classify_docs(FakeClassifier(), docs)
+    assert [r["id"] for r in results] == FOLDER_IDS
+    errors = {r["id"]: r["error"] for r in results if "error" in r}
+    assert set(errors) == {"corrupt.pdf", "empty.txt"}
+    assert "PDF" in errors["corrupt.pdf"]
+    assert "no text" in errors["empty.txt"]
+    by_id = {r["id"]: r for r in results}
+    assert by_id["windows.txt"]["language"] == "ar"  # the cp1256 file was decoded
+    assert by_id["windows.txt"]["label"] == "strategy"
+    for r in errors:
+        assert set(by_id[r]) == {"id", "error"}
+
+
+def test_oversized_file_is_an_error_record(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(batch, "MAX_FILE_BYTES", 10)
+    (tmp_path / "big.txt").write_text("a plan longer than ten bytes", encoding="utf-8")
+    (results,) = batch.classify_docs(
+        FakeClassifier(), [Doc("big.txt", path=str(tmp_path / "big.txt"))]
+    )
+    assert results["id"] == "big.txt" and "maximum" in results["error"]
+
+
+def test_jsonl_broken_line_is_an_error_record_not_a_crash(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "in.jsonl",
+        [
+            {"id": "a", "text": EN_CAMPAIGN},
+            '{"id": "b", "text": "unterminated',
+            {"text": AR},
+            "",
+            "[1, 2]",
+            {"id": "e", "body": "x"},
+        ],
+    )
+    docs = [d for c in batch.iter_jsonl(path, "id", "text", 2) for d in c]
+    assert [d.id for d in docs] == [
+        "a",
+        2,
+        3,
+        5,
+        "e",
+    ]  # blank line 4 skipped; missing id → line number
+    assert docs[0].text == EN_CAMPAIGN and docs[0].error is None
+    assert "line 2 is not valid JSON" in docs[1].error
+    assert "not a JSON object" in docs[3].error
+    assert "--text-col" in docs[4].error
+
+
+def test_jsonl_with_bom_and_bad_utf8_line(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"id": 1, "text": "ok text"}\n{"id": 2, "text": "\xff\xfe"}\n')
+    docs = [d for c in batch.iter_jsonl(path, "id", "text", 10) for d in c]
+    assert docs[0] == Doc(1, text="ok text")
+    assert docs[1].error and "line 2" in docs[1].error
+
+
+def test_csv_row_without_text_and_missing_ids(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text(
+        'id,text,other\nx1,"Line one\nline two, with comma",1\n,Second text,2\nx3,,3\n007,NA,4\n',
+        encoding="utf-8",
+    )
+    docs = [d for c in batch.iter_csv(path, "id", "text", 2) for d in c]
+    assert [d.id for d in docs] == [
+        "x1",
+        2,
+        "x3",
+        "007",
+    ]  # ids stay text ("007"); missing → row number
+    assert docs[0].text == "Line one\nline two, with comma"
+    assert docs[2].error == "row 3 has no text (column 'text' is empty)"
+    assert docs[3].text == "NA"  # never turned into a missing value
+
+
+def test_csv_without_the_text_column_is_a_usage_error(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("id,body\n1,hello\n", encoding="utf-8")
+    with pytest.raises(BatchUsageError, match="--text-col"):
+        list(batch.iter_csv(path, "id", "text", 10))
+
+
+def test_parquet_is_streamed_by_batches(tmp_path: Path) -> None:
+    path = tmp_path / "in.parquet"
+    table = pa.table({"body": [f"text {i}" if i != 3 else None for i in range(10)]})
+    pq.write_table(table, path, row_group_size=4)
+    chunks = list(batch.iter_parquet(path, "id", "body", 3))
+    assert [len(c) for c in chunks] == [3, 3, 3, 1]
+    docs = [d for c in chunks for d in c]
+    assert [d.id for d in docs] == list(range(1, 11))
+    assert docs[3].error and "row 4" in docs[3].error
+
+
+def test_input_and_output_kinds(tmp_path: Path) -> None:
+    (tmp_path / "x.txt").write_text("x")
+    assert batch.input_kind(tmp_path) == "folder"
+    with pytest.raises(BatchUsageError, match="plancheck classify"):
+        batch.input_kind(tmp_path / "x.txt")
+    with pytest.raises(BatchUsageError, match="does not exist"):
+        batch.input_kind(tmp_path / "nope.jsonl")
+    with pytest.raises(BatchUsageError, match=".jsonl"):
+        batch.output_format(tmp_path / "out.xlsx")
+
+
+# --- classification of a chunk -------------------------------------------------------
+
+
+def test_a_failing_batch_falls_back_to_one_by_one() -> None:
+    docs = [
+        Doc("a", text="fine text"),
+        Doc("b", text="BOOM text"),
+        Doc("c", text="  "),
+        Doc("d", text=5),
+    ]
+    results = batch.classify_docs(FakeClassifier(), docs)
+    assert [r["id"] for r in results] == ["a", "b", "c", "d"]
+    assert "label" in results[0]
+    assert results[1]["error"].startswith("classification failed")
+    assert "empty" in results[2]["error"]
+    assert "must be a string" in results[3]["error"]
+
+
+# --- encoders ------------------------------------------------------------------------
+
+
+def sample_results() -> list[dict]:
+    clf = FakeClassifier()
+    return [clf.result("goals and budget for three years", "s1"), batch.error_record(7, "no text")]
+
+
+def test_flat_csv_columns() -> None:
+    text = batch.encode_csv(sample_results(), header=True)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0]) == list(FLAT_COLUMNS)
+    ok, bad = rows
+    assert ok["id"] == "s1" and ok["label"] == "strategy" and ok["p_strategy"] == "0.8"
+    assert ok["goals"] == "1" and ok["audience"] == "0"
+    assert ok["missing"].split(";") == [
+        e for e in ELEMENTS if e not in ("goals", "budget", "horizon")
+    ]
+    assert ok["model_version"] == "fake-1" and ok["error"] == ""
+    assert (
+        bad["id"] == "7"
+        and bad["error"] == "no text"
+        and bad["label"] == ""
+        and bad["goals"] == ""
+    )
+
+
+def test_parquet_table_has_flat_columns_and_result_json() -> None:
+    table = batch.encode_parquet(sample_results())
+    assert table.schema == PARQUET_SCHEMA
+    rows = table.to_pylist()
+    assert json.loads(rows[0]["result_json"]) == sample_results()[0]
+    assert json.loads(rows[1]["result_json"]) == {"id": 7, "error": "no text"}
+    assert rows[1]["label"] is None and rows[1]["goals"] is None
+    assert batch.encode_parquet([]).num_rows == 0
+
+
+def test_jsonl_error_record_has_only_id_and_error() -> None:
+    lines = batch.encode_jsonl(sample_results()).splitlines()
+    assert json.loads(lines[1]) == {"id": 7, "error": "no text"}
+
+
+# --- whole runs with the stand-in model ----------------------------------------------
+
+
+def test_run_jsonl_to_jsonl_keeps_order_and_counts(tmp_path: Path, fake_model) -> None:
+    records = [{"id": f"d{i}", "text": f"plan {i} for {i % 3} years"} for i in range(25)]
+    records.insert(5, '{"id": "broken"')
+    inp = write_jsonl(tmp_path / "in.jsonl", records)
+    summary = run(tmp_path, inp, "out.jsonl", chunk_size=4, summary=tmp_path / "s.json")
+    out = read_jsonl(tmp_path / "out.jsonl")
+    assert [r["id"] for r in out] == [f"d{i}" for i in range(5)] + [6] + [
+        f"d{i}" for i in range(5, 25)
+    ]
+    assert out[5] == {"id": 6, "error": out[5]["error"]}
+    assert summary["documents"] == 26 and summary["errors"] == 1 and summary["classified"] == 25
+    assert sum(summary["labels"].values()) == 25
+    assert summary["missing"] and summary["languages"] == {"en": 25}
+    assert json.loads((tmp_path / "s.json").read_text()) == summary
+    assert not (tmp_path / "out.jsonl.partial").exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_flat_outputs_match_jsonl(
+    tmp_path: Path, fake_model, mixed_folder: Path, fmt: str
+) -> None:
+    run(tmp_path, mixed_folder, "ref.jsonl", chunk_size=2)
+    run(tmp_path, mixed_folder, f"out.{fmt}", chunk_size=2)
+    ref = read_jsonl(tmp_path / "ref.jsonl")
+    if fmt == "csv":
+        flat = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    else:
+        flat = pd.read_parquet(tmp_path / "out.parquet")
+        assert [json.loads(j) for j in flat["result_json"]] == ref
+        assert pq.ParquetFile(tmp_path / "out.parquet").schema_arrow == PARQUET_SCHEMA
+    assert list(flat.columns[: len(FLAT_COLUMNS)]) == list(FLAT_COLUMNS)
+    assert flat["id"].tolist() == FOLDER_IDS
+    labels = [r.get("label", "") for r in ref]
+    assert [x if isinstance(x, str) else "" for x in flat["label"]] == labels
+
+
+def test_jobs_2_output_equals_jobs_1(tmp_path: Path, fake_model, monkeypatch) -> None:
+    """The ordered, bounded in-flight pipeline (threads stand in for processes here)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(
+        batch,
+        "ProcessPoolExecutor",
+        lambda n, mp_context, initializer, initargs: ThreadPoolExecutor(n),
+    )
+    records = [{"id": i, "text": f"doc {i} about year {i}" if i % 7 else "  "} for i in range(200)]
+    inp = write_jsonl(tmp_path / "in.jsonl", records)
+    run(tmp_path, inp, "one.jsonl", chunk_size=7)
+    monkeypatch.setitem(batch._STATE, "classifier", FakeClassifier())
+    opts = BatchOptions(input=inp, output=tmp_path / "two.jsonl", jobs=3, chunk_size=7, quiet=True)
+    batch.classify_batch(opts)
+    assert (tmp_path / "one.jsonl").read_text() == (tmp_path / "two.jsonl").read_text()
+
+
+def interrupted(tmp_path: Path, inp: Path, out_name: str, keep_bytes_of: int, **kw) -> Path:
+    """A finished output turned back into a partial one cut mid-record (as a kill leaves it)."""
+    run(tmp_path, inp, out_name, **kw)
+    out = tmp_path / out_name
+    partial = batch.partial_path(out)
+    data = out.read_bytes()
+    partial.write_bytes(data[:keep_bytes_of])
+    out.unlink()
+    return partial
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_resume_keeps_complete_records_and_classifies_the_rest(
+    tmp_path: Path, fake_model, fmt: str
+) -> None:
+    records = [{"id": f"d{i}", "text": f'plan "{i}",\nfor {i} years'} for i in range(40)]
+    inp = write_jsonl(tmp_path / "in.jsonl", records)
+    run(tmp_path, inp, f"ref.{fmt}", chunk_size=6)
+    reference = (tmp_path / f"ref.{fmt}").read_bytes()
+    interrupted(tmp_path, inp, f"out.{fmt}", len(reference) // 2 + 3, chunk_size=6)
+    summary = run(tmp_path, inp, f"out.{fmt}", chunk_size=6, resume=True)
+    assert (tmp_path / f"out.{fmt}").read_bytes() == reference
+    assert 0 < summary["resumed"] < 40 and summary["documents"] == 40
+    assert sum(summary["labels"].values()) == 40
+
+
+def test_resume_parquet_parts(tmp_path: Path, fake_model) -> None:
+    inp = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "text": f"text {i}"} for i in range(30)])
+    run(tmp_path, inp, "ref.parquet", chunk_size=4)
+    out = tmp_path / "out.parquet"
+    partial = batch.partial_path(out)
+    sink = batch.ParquetSink(out)
+    sink.start(resume=False)
+    docs = [d for c in batch.iter_jsonl(inp, "id", "text", 4) for d in c][:12]
+    for chunk in batch.chunked(docs, 4):
+        sink.write(batch.encode_parquet(batch.classify_docs(FakeClassifier(), chunk)))
+    (partial / "part-000003.parquet.tmp").write_bytes(b"PAR1 half written")  # killed mid-part
+    summary = run(tmp_path, inp, "out.parquet", chunk_size=4, resume=True)
+    assert summary["resumed"] == 12 and summary["documents"] == 30
+    assert pd.read_parquet(out).equals(pd.read_parquet(tmp_path / "ref.parquet"))
+
+
+def test_resume_refuses_a_partial_output_of_another_input(tmp_path: Path, fake_model) -> None:
+    inp = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "text": f"text {i}"} for i in range(10)])
+    other = write_jsonl(
+        tmp_path / "other.jsonl", [{"id": f"x{i}", "text": "t"} for i in range(10)]
+    )
+    interrupted(tmp_path, other, "out.jsonl", 5000)
+    with pytest.raises(BatchRunError, match="does not match"):
+        run(tmp_path, inp, "out.jsonl", resume=True)
+
+
+def test_partial_output_is_never_overwritten_without_resume(tmp_path: Path, fake_model) -> None:
+    inp = write_jsonl(tmp_path / "in.jsonl", [{"id": 1, "text": "t"}])
+    batch.partial_path(tmp_path / "out.jsonl").write_text("")
+    with pytest.raises(BatchUsageError, match="--resume"):
+        run(tmp_path, inp, "out.jsonl")
+
+
+def test_resume_of_a_finished_run_does_nothing(tmp_path: Path, fake_model) -> None:
+    inp = write_jsonl(tmp_path / "in.jsonl", [{"id": 1, "text": "t"}])
+    run(tmp_path, inp, "out.jsonl")
+    with pytest.raises(batch.AlreadyComplete):
+        run(tmp_path, inp, "out.jsonl", resume=True)
+
+
+def test_jsonl_repair_cuts_a_torn_last_line(tmp_path: Path) -> None:
+    sink = batch.JsonlSink(tmp_path / "o.jsonl")
+    sink.partial.write_text('{"id": 1}\n{"id": 2}\n{"id": 3, "lab', encoding="utf-8")
+    assert sink.start(resume=True) == 2
+    sink.close()
+    assert [r.id for r in sink.kept()] == [1, 2]
+    assert sink.partial.read_text() == '{"id": 1}\n{"id": 2}\n'
+
+
+def test_csv_repair_cuts_inside_a_quoted_field(tmp_path: Path) -> None:
+    sink = batch.CsvSink(tmp_path / "o.csv")
+    full = batch.encode_csv(
+        [batch.error_record("a", "x"), batch.error_record("b\nc", "y\nz")], header=True
+    )
+    cut = full.index("b\nc") + 2  # just after the newline inside the quoted id
+    sink.partial.write_text(full[:cut], encoding="utf-8")
+    assert sink.start(resume=True) == 1
+    sink.close()
+    assert [r.id for r in sink.kept()] == ["a"]
+
+
+def test_skip_done_checks_ids_and_cuts_the_first_chunk() -> None:
+    chunks = [[Doc(i, text="t") for i in range(k, k + 3)] for k in (0, 3, 6)]
+    kept = [batch.KeptRecord(i, "other", "en", [], None) for i in range(4)]
+    tally = Tally()
+    rest = list(batch.skip_done(iter(chunks), kept, tally))
+    assert [[d.id for d in c] for c in rest] == [[4, 5], [6, 7, 8]]
+    assert tally.documents == 4 and tally.labels["other"] == 4
+    with pytest.raises(BatchRunError, match="more records"):
+        list(batch.skip_done(iter(chunks[:1]), kept, Tally()))
+
+
+def test_tally_merges_and_round_trips() -> None:
+    a, b = Tally(), Tally()
+    a.add_result(FakeClassifier().result("three years of goals", "x"))
+    b.add_result(batch.error_record("y", "bad"))
+    a.merge(b)
+    d = a.as_dict()
+    assert d["documents"] == 2 and d["errors"] == 1 and d["labels"] == {"strategy": 1}
+    assert Tally.from_dict(d).as_dict() == d
+    assert "1 errors" in batch.format_summary(
+        batch.make_summary(BatchOptions(Path("i"), Path("o")), a, 0, 1.0, "v", 1)
+    )
+
+
+# --- the command line --------------------------------------------------------------------
+
+
+def test_help_documents_every_option_with_an_example() -> None:
+    from plancheck.cli import app
+
+    res = CliRunner().invoke(
+        app, ["classify-batch", "--help"], env={"COLUMNS": "200", "NO_COLOR": "1"}
+    )
+    assert res.exit_code == 0
+    for opt in (
+        "--output",
+        "--id-col",
+        "--text-col",
+        "--jobs",
+        "--chunk-size",
+        "--resume",
+        "--quiet",
+        "--summary",
+        "--model",
+        "--models",
+        "--engine",
+        "--scheduler",
+    ):
+        assert opt in res.output, opt
+    assert "plancheck classify-batch plans.jsonl -o results.jsonl" in res.output
+
+
+def test_command_exits_non_zero_with_a_fix_when_there_is_no_model(tmp_path: Path) -> None:
+    from plancheck.cli import app
+
+    inp = write_jsonl(tmp_path / "in.jsonl", [{"id": 1, "text": "t"}])
+    res = CliRunner().invoke(
+        app,
+        [
+            "classify-batch",
+            str(inp),
+            "-o",
+            str(tmp_path / "o.jsonl"),
+            "--models",
+            str(tmp_path / "none"),
+        ],
+    )
+    assert res.exit_code == 1
+    assert "plancheck train" in res.output
+
+
+def test_command_exits_2_on_bad_arguments(tmp_path: Path) -> None:
+    from plancheck.cli import app
+
+    inp = write_jsonl(tmp_path / "in.jsonl", [{"id": 1, "text": "t"}])
+    res = CliRunner().invoke(app, ["classify-batch", str(inp), "-o", str(tmp_path / "o.xlsx")])
+    assert res.exit_code == 2 and ".jsonl" in res.output
+    res = CliRunner().invoke(
+        app, ["classify-batch", str(tmp_path / "missing.csv"), "-o", str(tmp_path / "o.csv")]
+    )
+    assert res.exit_code == 2 and "does not exist" in res.output
