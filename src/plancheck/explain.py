@@ -158,7 +158,7 @@ def reasons_result(
             add(fired[0] if fired else name, w, "signal")
         elif source == "element":
             add(names[name][lang], w, "element")
-    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    ranked = sorted(scores.items(), key=lambda kv: (-round(kv[1], 9), kv[0]))
     return [
         {"term": t, "weight": round(float(w), 4), "source": source_of[t]}
         for t, w in ranked[:MAX_REASONS]
