@@ -38,3 +38,31 @@ def majority_label(train_labels: Sequence[str]) -> str:
     """The most frequent training label (ties broken alphabetically, for determinism)."""
     counts = Counter(train_labels)
     return min(counts, key=lambda k: (-counts[k], k))
+
+
+def tfidf_lr_predictions(
+    train_texts: Sequence[str], train_labels: Sequence[str], texts: Sequence[str]
+) -> list[str]:
+    """The plain baseline a data scientist would try first: word + char_wb TF-IDF → LR."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline, make_union
+
+    pipe = make_pipeline(
+        make_union(
+            TfidfVectorizer(
+                preprocessor=normalize, ngram_range=(1, 2), min_df=2, sublinear_tf=True
+            ),
+            TfidfVectorizer(
+                preprocessor=normalize,
+                analyzer="char_wb",
+                ngram_range=(2, 5),
+                min_df=2,
+                sublinear_tf=True,
+                max_features=150_000,
+            ),
+        ),
+        LogisticRegression(C=10.0, class_weight="balanced", max_iter=1000),
+    )
+    pipe.fit(list(train_texts), list(train_labels))
+    return [str(p) for p in pipe.predict(list(texts))]

@@ -34,12 +34,15 @@ def corpus_check(corpus: CorpusOpt = config.CORPUS_PATH) -> None:
 
     Example: plancheck corpus check --corpus data/plans.jsonl
     """
-    from .corpus import CorpusError, load_corpus
+    from .corpus import CorpusError, load_corpus, tag_problems
 
     try:
         docs = load_corpus(corpus)
     except (CorpusError, FileNotFoundError) as e:
         _fail(str(e))
+    problems = tag_problems(docs)
+    if problems:
+        _fail(str(CorpusError(problems)))
     typer.echo(f"ok: {len(docs)} documents in {corpus} are valid")
 
 
@@ -52,26 +55,34 @@ def corpus_stats_cmd(
         typer.Option(help="Rewrite the stats block of this data card (data/README.md)."),
     ] = None,
 ) -> None:
-    """Counts by label × language × split, element coverage, one-word rule, near-duplicates.
+    """Counts by label, language, split and register; element coverage; the tell checks.
 
     Example: plancheck corpus stats --update-card data/README.md
     """
-    from .corpus import CorpusError, corpus_stats, format_stats, load_corpus
+    from .corpus import (
+        CorpusError,
+        corpus_stats,
+        format_stats,
+        format_tells,
+        load_corpus,
+        tell_report,
+        update_card_stats,
+    )
 
     try:
         docs = load_corpus(corpus)
     except (CorpusError, FileNotFoundError) as e:
         _fail(str(e))
     st = corpus_stats(docs)
+    tells = tell_report(docs)
     if update_card is not None:
-        from .corpus import update_card_stats
-
-        update_card_stats(update_card, st)
+        update_card_stats(update_card, st, tells)
         typer.echo(f"updated the stats block of {update_card}", err=True)
     if as_json:
-        typer.echo(json.dumps(st.as_dict(), ensure_ascii=False, indent=2))
+        out = st.as_dict() | {"tells": tells.__dict__ | {"failures": tells.failures}}
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        typer.echo(format_stats(st))
+        typer.echo(format_stats(st) + "\n\n" + format_tells(tells))
 
 
 @corpus_app.command("add")
@@ -178,6 +189,7 @@ def evaluate_cmd(
     plancheck evaluate --split test
     """
     from . import load_model
+    from .baselines import tfidf_lr_predictions
     from .corpus import CorpusError, load_corpus
     from .errors import PlancheckError
     from .evaluate import evaluate, fasttext_predictions, format_report, save_plots
@@ -191,7 +203,13 @@ def evaluate_cmd(
         _fail(str(e))
     train_docs = [d for d in docs if d.split == "train"]
     split_docs = [d for d in docs if d.split == split]
-    extra = {}
+    extra = {
+        "tfidf_lr": tfidf_lr_predictions(
+            [d.text for d in train_docs],
+            [d.label for d in train_docs],
+            [d.text for d in split_docs],
+        )
+    }
     ft = fasttext_predictions(train_docs, split_docs)
     if ft is None:
         typer.echo(

@@ -54,7 +54,10 @@ HARD_KINDS: tuple[str, ...] = (
     "long_campaign",
     "strategy_without_years",
     "marketing_vocab_other",
+    "campaign_without_dates",
+    "both_words",
 )
+DIALECTS: tuple[str, ...] = ("msa", "egyptian", "gulf", "levantine", "maghrebi", "iraqi")
 
 # Input limits shared by the library, batch and API.
 MAX_TEXT_CHARS = 100_000

@@ -21,3 +21,13 @@ class ModelNotFoundError(PlancheckError, FileNotFoundError):
 
 class ModelIntegrityError(PlancheckError):
     """A model artifact failed its hash or version check, or lies outside the models folder."""
+
+
+class CorpusError(PlancheckError, ValueError):
+    """The corpus (or a batch of new documents) is invalid; ``problems`` lists each one."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        shown = "\n".join(problems[:50])
+        more = f"\n… and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{len(problems)} problem(s) in the corpus:\n{shown}{more}")

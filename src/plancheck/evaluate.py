@@ -15,8 +15,9 @@ import numpy as np
 
 from . import config
 from .baselines import majority_label, one_word_rule
-from .corpus import Document
+from .corpus import Document, register_family
 from .metrics import (
+    bootstrap_interval,
     brier_score,
     element_metrics,
     expected_calibration_error,
@@ -29,6 +30,7 @@ def _slices(docs: list[Document]) -> dict[str, list[int]]:
     out: dict[str, list[int]] = defaultdict(list)
     for i, d in enumerate(docs):
         out[f"lang={d.lang}"].append(i)
+        out[f"register={register_family(d.form, d.text)}"].append(i)
         out[f"difficulty={d.difficulty}"].append(i)
         if d.hard_kind:
             out[f"hard_kind={d.hard_kind}"].append(i)
@@ -64,12 +66,20 @@ def evaluate(
     el_pred = np.asarray([[int(e["present"]) for e in r["elements"]] for r in results])
 
     overall = label_metrics(truth, pred, config.LABELS)
+    overall["ci95"] = bootstrap_interval(truth, pred, config.LABELS)
     overall["ece"] = round(expected_calibration_error(probs, y), 4)
     overall["brier"] = round(brier_score(probs, y), 4)
     slices = {}
     for name, idx in _slices(docs).items():
         m = label_metrics([truth[i] for i in idx], [pred[i] for i in idx], config.LABELS)
-        slices[name] = {"n": m["n"], "accuracy": m["accuracy"], "macro_f1": m["macro_f1"]}
+        slices[name] = {
+            "n": m["n"],
+            "accuracy": m["accuracy"],
+            "macro_f1": m["macro_f1"],
+            "ci95": bootstrap_interval(
+                [truth[i] for i in idx], [pred[i] for i in idx], config.LABELS
+            ),
+        }
     per_language = {
         lang: label_metrics(
             [t for t, d in zip(truth, docs, strict=True) if d.lang == lang],
@@ -89,6 +99,7 @@ def evaluate(
         m = label_metrics(truth, bp, config.LABELS)
         base[name] = {
             "macro_f1": m["macro_f1"],
+            "ci95": bootstrap_interval(truth, bp, config.LABELS),
             "accuracy": m["accuracy"],
             "per_language": {
                 lang: label_metrics(
@@ -148,7 +159,7 @@ def format_report(rep: dict) -> str:
     o = rep["overall"]
     lines = [
         f"model {rep['model_version']} on {rep['n']} documents",
-        f"macro-F1 {o['macro_f1']:.3f}   accuracy {o['accuracy']:.3f}   ECE {o['ece']:.3f}   Brier {o['brier']:.3f}",
+        f"macro-F1 {o['macro_f1']:.3f} [95% CI {o['ci95'][0]:.3f}–{o['ci95'][1]:.3f}]   accuracy {o['accuracy']:.3f}   ECE {o['ece']:.3f}   Brier {o['brier']:.3f}",
         "",
         f"{'class':10s} {'P':>6s} {'R':>6s} {'F1':>6s} {'n':>5s}",
     ]
@@ -165,7 +176,8 @@ def format_report(rep: dict) -> str:
     lines += ["", "slices:"]
     for name, m in rep["slices"].items():
         lines.append(
-            f"  {name:34s} macro-F1 {m['macro_f1']:.3f}  acc {m['accuracy']:.3f}  n={m['n']}"
+            f"  {name:34s} macro-F1 {m['macro_f1']:.3f} [{m['ci95'][0]:.3f}–{m['ci95'][1]:.3f}]"
+            f"  acc {m['accuracy']:.3f}  n={m['n']}"
         )
     e = rep["elements"]
     lines += ["", f"elements: micro-F1 {e['micro']['f1']:.3f}"]
@@ -177,7 +189,10 @@ def format_report(rep: dict) -> str:
     lines.append(f"  {'plancheck':16s} macro-F1 {o['macro_f1']:.3f}")
     for name, m in rep["baselines"].items():
         per = ", ".join(f"{k} {v:.3f}" for k, v in m["per_language"].items())
-        lines.append(f"  {name:16s} macro-F1 {m['macro_f1']:.3f}   ({per})")
+        ci = m.get("ci95", (0.0, 0.0))
+        lines.append(
+            f"  {name:16s} macro-F1 {m['macro_f1']:.3f} [{ci[0]:.3f}–{ci[1]:.3f}]   ({per})"
+        )
     if rep.get("ablation"):
         for name, m in rep["ablation"].items():
             lines.append(

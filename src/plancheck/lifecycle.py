@@ -25,6 +25,7 @@ from .artifacts import (
     save_model,
     set_current,
 )
+from .baselines import tfidf_lr_predictions
 from .corpus import corpus_sha256, load_corpus
 from .errors import ModelNotFoundError
 from .evaluate import evaluate, fasttext_predictions, save_plots
@@ -144,7 +145,11 @@ def train_candidate(
     card["metrics"] = {}
     for split in ("dev", "test"):
         split_docs = [d for d in docs if d.split == split]
-        extra = {}
+        extra = {
+            "tfidf_lr": tfidf_lr_predictions(
+                [d.text for d in train_docs], train_labels, [d.text for d in split_docs]
+            )
+        }
         if with_fasttext:
             ft = fasttext_predictions(train_docs, split_docs)
             if ft is not None:
