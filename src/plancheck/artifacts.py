@@ -20,6 +20,7 @@ import sklearn
 
 from . import config
 from .errors import ModelIntegrityError, ModelNotFoundError
+from .text import FOLD_SHA256
 
 MODEL_FILE = "model.joblib"
 CARD_FILE = "model.json"
@@ -67,6 +68,7 @@ def save_model(model, card: dict, models_dir: Path | None = None) -> Path:
             "python": platform.python_version(),
             "sklearn": sklearn.__version__,
             "signals_sha256": signals_sha256(),
+            "fold_sha256": FOLD_SHA256,
         }
     )
     _atomic_write(folder / CARD_FILE, json.dumps(card, ensure_ascii=False, indent=2))
@@ -158,5 +160,11 @@ def load_artifact(folder: Path) -> tuple[object, dict]:
         raise ModelIntegrityError(
             f"model {card.get('version')} was trained with other signal rules than "
             "src/plancheck/signals.json has now; retrain with `plancheck train`"
+        )
+    if card.get("fold_sha256") != FOLD_SHA256:
+        raise ModelIntegrityError(
+            f"model {card.get('version')} was trained with another Arabic fold table than "
+            "src/plancheck/text/fold.py has now (its features would not match); retrain with "
+            "`plancheck train`"
         )
     return joblib.load(path), card

@@ -31,3 +31,27 @@ class CorpusError(PlancheckError, ValueError):
         shown = "\n".join(problems[:50])
         more = f"\n… and {len(problems) - 50} more" if len(problems) > 50 else ""
         super().__init__(f"{len(problems)} problem(s) in the corpus:\n{shown}{more}")
+
+
+class BatchError(PlancheckError):
+    """The batch could not run; ``exit_code`` is what the command exits with."""
+
+    exit_code = 1
+
+
+class BatchUsageError(BatchError):
+    """Bad arguments: unsupported input/output type, missing column, conflicting options."""
+
+    exit_code = 2
+
+
+class BatchRunError(BatchError):
+    """The run could not go on: unreadable input, no model, a partial output that does not match."""
+
+    exit_code = 1
+
+
+class AlreadyComplete(BatchError):
+    """``--resume`` found a finished OUTPUT and no partial output: nothing to do."""
+
+    exit_code = 0

@@ -28,6 +28,9 @@ from plancheck.batch import (
     BatchUsageError,
     Doc,
     Tally,
+    inputs,
+    local,
+    workers,
 )
 from plancheck.classifier import check_text
 from plancheck.config import ELEMENTS, LABELS
@@ -88,10 +91,10 @@ def fake_model(monkeypatch):
     """Make the batch run with :class:`FakeClassifier` in-process (``--jobs 1``)."""
 
     def init_worker(model_folder, models_dir, in_pool=True):
-        batch._STATE["classifier"] = FakeClassifier()
+        workers._STATE["classifier"] = FakeClassifier()
 
-    monkeypatch.setattr(batch, "init_worker", init_worker)
-    monkeypatch.setattr(batch, "resolve_model", lambda opts: (Path("m"), Path("."), "fake-1"))
+    monkeypatch.setattr(workers, "init_worker", init_worker)
+    monkeypatch.setattr(local, "resolve_model", lambda opts: (Path("m"), Path("."), "fake-1"))
     return FakeClassifier()
 
 
@@ -171,7 +174,7 @@ def test_folder_documents_classified_in_order_with_error_records(mixed_folder: P
 
 
 def test_oversized_file_is_an_error_record(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(batch, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(inputs, "MAX_FILE_BYTES", 10)
     (tmp_path / "big.txt").write_text("a plan longer than ten bytes", encoding="utf-8")
     (results,) = batch.classify_docs(
         FakeClassifier(), [Doc("big.txt", path=str(tmp_path / "big.txt"))]
@@ -364,14 +367,14 @@ def test_jobs_2_output_equals_jobs_1(tmp_path: Path, fake_model, monkeypatch) ->
     from concurrent.futures import ThreadPoolExecutor
 
     monkeypatch.setattr(
-        batch,
+        workers,
         "ProcessPoolExecutor",
         lambda n, mp_context, initializer, initargs: ThreadPoolExecutor(n),
     )
     records = [{"id": i, "text": f"doc {i} about year {i}" if i % 7 else "  "} for i in range(200)]
     inp = write_jsonl(tmp_path / "in.jsonl", records)
     run(tmp_path, inp, "one.jsonl", chunk_size=7)
-    monkeypatch.setitem(batch._STATE, "classifier", FakeClassifier())
+    monkeypatch.setitem(workers._STATE, "classifier", FakeClassifier())
     opts = BatchOptions(input=inp, output=tmp_path / "two.jsonl", jobs=3, chunk_size=7, quiet=True)
     batch.classify_batch(opts)
     assert (tmp_path / "one.jsonl").read_text() == (tmp_path / "two.jsonl").read_text()

@@ -12,11 +12,11 @@ from plancheck.signals import (
     FEATURE_NAMES,
     KINDS,
     RULES_PATH,
-    _Rules,
     extract_signals,
     fold_with_offsets,
     signal_features,
 )
+from plancheck.signals.rules import _Rules
 
 
 def kinds(text: str) -> list[str]:

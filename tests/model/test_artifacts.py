@@ -94,3 +94,12 @@ def test_training_is_deterministic(corpus_docs):
     assert np.array_equal(a.detector.coef_, b.detector.coef_)
     assert np.array_equal(a.thresholds, b.thresholds)
     assert a.temperature == b.temperature
+
+
+def test_model_of_another_fold_table_is_refused(models_dir, copy_of_model):
+    card_path = copy_of_model / CARD_FILE
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    card["fold_sha256"] = "0" * 64
+    card_path.write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelIntegrityError, match="fold table.*plancheck train"):
+        load_model("copy-under-test", models_dir)

@@ -1,0 +1,213 @@
+"""Classification in worker processes: the model loaded once per worker, chunks run in order."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .. import load_model
+from ..classifier import check_text
+from ..errors import BatchRunError, InputError, PlancheckError
+from ..reading import read_document
+from .inputs import Doc, read_file
+from .outputs import ENCODERS
+from .summary import Tally
+
+_STATE: dict[str, Any] = {}
+
+
+def init_worker(model_folder: str, models_dir: str, in_pool: bool = True) -> None:
+    """Process-pool initializer: load the model once for this worker's whole life.
+
+    A pool worker ignores Ctrl-C (the main process handles it and stops the pool) and exits
+    by itself if the main process is killed.
+    """
+
+    if in_pool:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        start_parent_watchdog()
+    try:
+        _STATE["classifier"] = load_model(model_folder, models_dir)
+    except Exception as e:  # reported by the first chunk, with the reason
+        _STATE["load_error"] = f"the model could not be loaded in a worker: {e}"
+
+
+def start_parent_watchdog(interval: float = 1.0) -> None:
+    """Exit this worker if its parent dies (a killed run leaves no orphans behind)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="plancheck-parent-watchdog", daemon=True).start()
+
+
+def worker_classifier():
+    """The classifier :func:`init_worker` loaded in this process."""
+    if "classifier" not in _STATE:
+        raise BatchRunError(_STATE.get("load_error", "no model loaded in this worker"))
+    return _STATE["classifier"]
+
+
+def error_record(doc_id: Any, message: str) -> dict:
+    """The output record of a document that could not be classified."""
+    return {"id": doc_id, "error": message}
+
+
+def doc_text(doc: Doc) -> str:
+    """The checked text of a document; raises with a readable reason when it has none."""
+
+    if doc.error is not None:
+        raise InputError(doc.error)
+    text = doc.text
+    if doc.path is not None:
+        text = read_document(read_file(Path(doc.path)), doc.path)
+    return check_text(text)
+
+
+def classify_safely(clf, texts: list[str], ids: list) -> list[dict]:
+    """``classify_many`` on the chunk; if it fails, one by one so one bad text costs one record."""
+    try:
+        return clf.classify_many(texts, ids=ids)
+    except Exception:
+        out = []
+        for text, doc_id in zip(texts, ids, strict=True):
+            try:
+                out.append(clf.classify(text, id=doc_id))
+            except Exception as e:
+                out.append(error_record(doc_id, f"classification failed: {type(e).__name__}: {e}"))
+        return out
+
+
+def classify_docs(clf, docs: list[Doc]) -> list[dict]:
+    """Results for a chunk, in its order: good texts in one vectorised call, errors in place."""
+    results: list[dict | None] = [None] * len(docs)
+    good: list[int] = []
+    texts: list[str] = []
+    for i, doc in enumerate(docs):
+        try:
+            texts.append(doc_text(doc))
+            good.append(i)
+        except PlancheckError as e:
+            results[i] = error_record(doc.id, str(e))
+    classified = classify_safely(clf, texts, [docs[i].id for i in good]) if texts else []
+    for i, result in zip(good, classified, strict=True):
+        results[i] = result
+    return results  # type: ignore[return-value]
+
+
+class ChunkOut(NamedTuple):
+    """What a worker sends back for one chunk: the encoded output and its tally."""
+
+    payload: Any
+    tally: Tally
+    n: int
+
+
+def process_chunk(docs: list[Doc], fmt: str) -> ChunkOut:
+    """Worker entry point: classify a chunk and encode it for the output format."""
+    results = classify_docs(worker_classifier(), docs)
+    tally = Tally()
+    for r in results:
+        tally.add_result(r)
+    return ChunkOut(ENCODERS[fmt](results), tally, len(docs))
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def worker_ready() -> int:
+    """A no-op task: fails with the reason if this worker could not load the model."""
+    worker_classifier()
+    return os.getpid()
+
+
+def pool_context():
+    """``fork`` where there is one: workers inherit the imported libraries (importing
+    scikit-learn in each worker costs seconds), then load the model in their initializer."""
+    import multiprocessing as mp
+
+    return mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+
+
+def start_pool(jobs: int, model_folder: str, models_dir: str) -> ProcessPoolExecutor:
+    """``jobs`` worker processes, each with the model loaded once (checked before returning)."""
+    from .. import classifier  # noqa: F401 - imported once here, inherited by forked workers
+
+    pool = ProcessPoolExecutor(
+        jobs,
+        mp_context=pool_context(),
+        initializer=init_worker,
+        initargs=(model_folder, models_dir),
+    )
+    try:
+        for future in [pool.submit(worker_ready) for _ in range(jobs)]:
+            future.result()
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    return pool
+
+
+@contextmanager
+def chunk_runner(
+    jobs: int, model_folder: str, models_dir: str
+) -> Iterator[ProcessPoolExecutor | None]:
+    """The model, ready: loaded here for ``--jobs 1`` (None), else a started worker pool."""
+    if jobs <= 1:
+        init_worker(model_folder, models_dir, in_pool=False)
+        try:
+            worker_classifier()
+            yield None
+        finally:
+            _STATE.clear()
+        return
+    pool = start_pool(jobs, model_folder, models_dir)
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def run_chunks(
+    chunks: Iterable[list[Doc]], fmt: str, pool: ProcessPoolExecutor | None, max_in_flight: int
+) -> Iterator[ChunkOut]:
+    """Classified chunks in input order: here one by one, or from the pool.
+
+    At most ``max_in_flight`` chunks are submitted and not yet written, so memory stays flat
+    however large the input is.
+    """
+    if pool is None:
+        for chunk in chunks:
+            yield process_chunk(chunk, fmt)
+        return
+    pending: deque = deque()
+    try:
+        for chunk in chunks:
+            pending.append(pool.submit(process_chunk, chunk, fmt))
+            if len(pending) >= max_in_flight:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    except BrokenProcessPool:
+        raise BatchRunError(
+            "a worker process died (out of memory?); run again with --resume"
+        ) from None

@@ -1,0 +1,114 @@
+"""Sentence spans on the original text: what evidence and explanations point at."""
+
+from __future__ import annotations
+
+import re
+
+_DIGIT = "0-9\u0660-\u0669\u06f0-\u06f9"
+# A list marker at the start of a line: bullets, "1.", "1)", "١-", the article's "1##-",
+# "a)" / "أ-". It belongs to the sentence it introduces and is never a sentence end itself.
+_MARKER = re.compile(
+    rf"^[ \t]*(?:[•\-\*–—▪●◦·▫■□➢➤✓✔>]+|\(?[{_DIGIT}]{{1,3}}(?:##)?[\.\)\-–:](?![{_DIGIT}])"
+    r"|\(?[a-zA-Z\u0621-\u064A][\)\-])[ \t]*"
+)
+# Sentence ends: . ! ? ؟ … ۔ (runs of them), followed by space or end of line.
+_END = re.compile(r"[.!?؟…۔]+(?=\s|$)|[!?؟]+")
+_ABBREV = {
+    "e.g",
+    "i.e",
+    "etc",
+    "vs",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "no",
+    "approx",
+    "incl",
+    "inc",
+    "ltd",
+    "co",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "est",
+    "dept",
+    "min",
+    "max",
+    "avg",
+    "fig",
+    "p",
+    "pp",
+    "q",
+    "a.m",
+    "p.m",
+    "u.s",
+}
+_INLINE_BULLET = re.compile(r"\s[•▪●◦➢➤]\s")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+_LINE = re.compile(r"[^\r\n\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]+")
+
+
+def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    line = text[start:end]
+    m = _MARKER.match(line)
+    protect = m.end() if m else 0
+    cuts: list[int] = []
+    for b in _INLINE_BULLET.finditer(line, protect):
+        cuts.append(b.start() + 1)  # the bullet starts the next sentence
+    for e in _END.finditer(line, protect):
+        if e.group()[0] == ".":
+            w = _WORD_BEFORE.search(line, 0, e.start())
+            if w and w.group(1).lower().strip(".") in _ABBREV:
+                continue
+        cuts.append(e.end())
+    spans = []
+    prev = 0
+    for cut in sorted(set(cuts)) + [len(line)]:
+        piece = line[prev:cut]
+        stripped = piece.strip()
+        if stripped:
+            lead = len(piece) - len(piece.lstrip())
+            s = start + prev + lead
+            spans.append((s, s + len(stripped)))
+        prev = cut
+    return spans
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` on the original text, in order.
+
+    Splits on line breaks, sentence punctuation (Latin and Arabic) and inline bullets; a
+    list marker opens the sentence it introduces; decimals (``2.5``) and abbreviations
+    (``e.g.``) do not split. Spans never overlap and together cover every non-space
+    character, so evidence can always be shown verbatim.
+    """
+    spans: list[tuple[int, int]] = []
+    for line in _LINE.finditer(text):
+        spans.extend(_line_spans(text, line.start(), line.end()))
+    return spans
+
+
+_LEADING_MARKER = re.compile(_MARKER.pattern)
+
+
+def sentence_text(text: str, span: tuple[int, int]) -> str:
+    """The sentence as a user should read it: the original words, list marker removed."""
+    s = text[span[0] : span[1]]
+    m = _LEADING_MARKER.match(s)
+    return s[m.end() :].strip() if m and m.end() < len(s) else s
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text`` (original spelling), as shown to users."""
+    return [sentence_text(text, sp) for sp in split_sentences(text)]
