@@ -16,31 +16,12 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 
+from api.errors import ApiError
 from api.settings import Settings
 from plancheck import Classifier
 
 #: Loads a model from a models folder; ``plancheck.load_model`` unless a test injects one.
 Loader = Callable[[Path], Any]
-
-
-class ApiError(Exception):
-    """An error the client can act on, rendered as ``{"error": {"code", "message"}}``."""
-
-    def __init__(
-        self,
-        status_code: int,
-        code: str,
-        message: str,
-        *,
-        headers: dict[str, str] | None = None,
-        details: list[dict] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status_code = status_code
-        self.code = code
-        self.message = message
-        self.headers = headers
-        self.details = details
 
 
 class ModelSlot:

@@ -6,13 +6,13 @@ never blocks the event loop.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, File, Query, Request, UploadFile
 
-from api.deps import ApiError, ClassifierDep, SettingsDep
+from api.deps import ClassifierDep, SettingsDep
+from api.errors import ApiError
 from api.schemas import (
     BATCH_EXAMPLES,
     CLASSIFY_EXAMPLES,
@@ -23,8 +23,7 @@ from api.schemas import (
     ErrorResponse,
     FileClassifyResult,
 )
-from api.settings import Settings
-from plancheck.errors import InputError
+from plancheck.classifier import check_text, classify_records
 from plancheck.reading import SUPPORTED_EXTENSIONS, read_document
 
 router = APIRouter(prefix="/v1/classify", tags=["classify"])
@@ -37,30 +36,6 @@ _errors = {
     503: {"model": ErrorResponse, "description": "No model loaded"},
 }
 _json_errors = {400: {"model": ErrorResponse, "description": "Body is not valid JSON"}, **_errors}
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def text_problem(text: str, settings: Settings) -> ApiError | None:
-    """Why ``text`` cannot be classified, or ``None`` when it can."""
-    if _SURROGATE.search(text):
-        return ApiError(
-            422,
-            "invalid_text",
-            "The text contains unpaired UTF-16 surrogates (\\ud800-\\udfff), which are not "
-            "characters. Send valid Unicode text.",
-        )
-    if not text.strip():
-        return ApiError(422, "empty_text", "The text is empty: paste or upload a plan.")
-    if len(text) > settings.max_text_chars:
-        return ApiError(
-            413,
-            "text_too_long",
-            f"The text has {len(text):,} characters; the limit is "
-            f"{settings.max_text_chars:,}. Send a shorter extract.",
-        )
-    return None
 
 
 def _note_labels(request: Request, results: list[dict[str, Any]]) -> None:
@@ -85,9 +60,7 @@ def classify(
     request: Request,
 ) -> dict[str, Any]:
     """Classify one text: label, confidence, elements with evidence, missing ones with advice."""
-    if problem := text_problem(body.text, settings):
-        raise problem
-    result = model.classify(body.text)
+    result = model.classify(check_text(body.text, settings.max_text_chars))
     if body.id is not None:
         result = {"id": body.id, **result}
     _note_labels(request, [result])
@@ -115,35 +88,11 @@ def classify_batch(
             f"The batch has {len(items)} items; the limit is {settings.max_batch_items}. "
             "Split it into several requests.",
         )
-    results: list[dict[str, Any] | None] = [None] * len(items)
-    good: list[int] = []
-    for i, item in enumerate(items):
-        if problem := text_problem(item.text, settings):
-            results[i] = {
-                "id": item.id,
-                "error": {"code": problem.code, "message": problem.message},
-            }
-        else:
-            good.append(i)
-    if good:
-        texts = [items[i].text for i in good]
-        try:
-            classified = model.classify_many(texts)
-        except InputError:
-            # The library refused some text our checks let through: isolate it item by item.
-            classified = [_classify_one(model, t) for t in texts]
-        for i, result in zip(good, classified, strict=True):
-            results[i] = {"id": items[i].id, **result}
-    done = [r for r in results if r is not None]
+    done = classify_records(
+        model, [i.text for i in items], [i.id for i in items], settings.max_text_chars
+    )
     _note_labels(request, done)
     return {"results": done}
-
-
-def _classify_one(model: Any, text: str) -> dict[str, Any]:
-    try:
-        return model.classify(text)
-    except InputError as exc:
-        return {"error": {"code": "invalid_text", "message": str(exc)}}
 
 
 @router.post(
@@ -171,9 +120,7 @@ def classify_file(
     filename = file.filename or ""
     data = file.file.read()
     text = read_document(data, filename)  # UnreadableDocumentError → 415/422 (see main.py)
-    if problem := text_problem(text, settings):
-        raise problem
-    result = model.classify(text)
+    result = model.classify(check_text(text, settings.max_text_chars))
     out = {**result, "filename": filename}
     if include_text:
         out["text"] = text

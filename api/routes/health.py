@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import ApiError, ModelSlotDep
+from api.deps import ModelSlotDep
+from api.errors import ApiError
 from api.schemas import ErrorResponse, Health, Ready
 
 router = APIRouter(tags=["health"])

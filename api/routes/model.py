@@ -6,7 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from api.deps import ApiError, ClassifierDep, ModelSlotDep
+from api.deps import ClassifierDep, ModelSlotDep
+from api.errors import ApiError
 from api.schemas import ErrorResponse, ModelCard, ReloadResponse
 
 router = APIRouter(prefix="/v1", tags=["model"])

@@ -7,15 +7,17 @@ work for one text or many: one featurisation pass per batch, then vectorised sco
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from . import config
 from .elements import ElementDetector, document_scores
-from .errors import InputError
+from .errors import InputError, error_item
 from .explain import assemble, elements_result, reasons_result
 from .features import SentenceFeaturizer, prepare
 from .signals import FEATURE_NAMES as SIGNAL_FEATURES
@@ -93,16 +95,35 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def check_text(text: object) -> str:
-    """The text if it can be classified; otherwise an :class:`InputError` saying why."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+def check_text(text: object, max_chars: int | None = None) -> str:
+    """The text if it can be classified; otherwise an :class:`InputError` with a code.
+
+    The one text rule of plancheck: the API, batch and CLI all call it (``max_chars``
+    defaults to ``config.MAX_TEXT_CHARS``; the API passes its own limit).
+    """
+    limit = config.MAX_TEXT_CHARS if max_chars is None else max_chars
     if not isinstance(text, str):
-        raise InputError(f"text must be a string, got {type(text).__name__}")
-    if not text.strip():
-        raise InputError("text is empty: paste a plan (Arabic, English or both)")
-    if len(text) > config.MAX_TEXT_CHARS:
+        raise InputError(f"text must be a string, got {type(text).__name__}", "not_text")
+    if _SURROGATE.search(text):
         raise InputError(
-            f"text has {len(text):,} characters; the maximum is {config.MAX_TEXT_CHARS:,} "
-            "(split the document or send only the plan)"
+            "the text contains unpaired UTF-16 surrogates (\\ud800-\\udfff), which are not "
+            "characters; send valid Unicode text",
+            "invalid_text",
+        )
+    if not _LETTER_OR_DIGIT.search(text):
+        raise InputError(
+            "text is empty (no letters or digits): paste a plan (Arabic, English or both)",
+            "empty_text",
+        )
+    if len(text) > limit:
+        raise InputError(
+            f"text has {len(text):,} characters; the maximum is {limit:,} "
+            "(split the document or send only the plan)",
+            "text_too_long",
         )
     return text
 
@@ -148,9 +169,9 @@ class Classifier:
             try:
                 check_text(t)
             except InputError as e:
-                raise InputError(f"text #{i}: {e}") from None
+                raise InputError(f"text #{i}: {e}", e.code) from None
         if ids is not None and len(ids) != len(texts):
-            raise InputError(f"{len(ids)} ids for {len(texts)} texts")
+            raise InputError(f"{len(ids)} ids for {len(texts)} texts", "invalid_input")
         if not texts:
             return []
         out = self._score(texts)
@@ -158,6 +179,16 @@ class Classifier:
         for i, text in enumerate(texts):
             results.append(self._explain(i, text, out, None if ids is None else ids[i]))
         return results
+
+    def classify_records(
+        self,
+        texts: Sequence[object],
+        ids: Sequence[object] | None = None,
+        max_chars: int | None = None,
+    ) -> list[dict]:
+        """Classify what can be classified; an error record for the rest (see
+        :func:`classify_records`)."""
+        return classify_records(self, texts, ids, max_chars)
 
     def predict_proba(self, texts: Sequence[str], variant: str | None = None) -> np.ndarray:
         """Label probabilities only (columns in ``config.LABELS`` order), for evaluation.
@@ -229,3 +260,43 @@ class Classifier:
             model_version=self.version,
             doc_id=doc_id,
         )
+
+
+def classify_records(
+    model: Any,
+    texts: Sequence[object],
+    ids: Sequence[object] | None = None,
+    max_chars: int | None = None,
+) -> list[dict]:
+    """Classify what can be classified; an error record for the rest, in input order.
+
+    Good texts go through one vectorised ``model.classify_many`` call. A text that fails
+    :func:`check_text` (or, should the model itself fail, each text tried alone) becomes
+    ``{"id": …, "error": {"code": …, "message": …}}``: the one error-record shape that batch
+    output and the API's batch endpoint share. Results carry ``id`` first. ``model`` is
+    anything with ``classify`` and ``classify_many`` (a :class:`Classifier`, or a test fake).
+    """
+    id_list = list(ids) if ids is not None else [None] * len(texts)
+    if len(id_list) != len(texts):
+        raise InputError(f"{len(id_list)} ids for {len(texts)} texts", "invalid_input")
+    out: list[dict | None] = [None] * len(texts)
+    good: list[int] = []
+    for i, text in enumerate(texts):
+        try:
+            check_text(text, max_chars)
+            good.append(i)
+        except InputError as e:
+            out[i] = error_item(id_list[i], e)
+    good_texts = [str(texts[i]) for i in good]
+    try:
+        done = model.classify_many(good_texts) if good else []
+    except Exception:  # isolate the text the model cannot handle: one record, not a chunk
+        done = []
+        for t, i in zip(good_texts, good, strict=True):
+            try:
+                done.append(model.classify(t))
+            except Exception as e:
+                done.append(error_item(id_list[i], e))
+    for i, r in zip(good, done, strict=True):
+        out[i] = r if "error" in r else {"id": id_list[i], **r}
+    return out  # type: ignore[return-value]

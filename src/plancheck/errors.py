@@ -8,11 +8,42 @@ class PlancheckError(Exception):
 
 
 class InputError(PlancheckError, ValueError):
-    """The text cannot be classified as given (empty, too long, not text)."""
+    """The text cannot be classified as given; ``code`` says why, in one word.
+
+    Codes: ``not_text`` (not a string), ``empty_text`` (no letters or digits),
+    ``text_too_long``, ``invalid_text`` (not valid Unicode), ``unreadable_document``,
+    ``no_text`` and ``unsupported_file_type`` (a file that gave no text). The API maps each
+    code to one HTTP status (``api/errors.py``); batch and CLI write it in error records.
+    """
+
+    def __init__(self, message: str, code: str = "invalid_text") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class UnreadableDocumentError(PlancheckError, ValueError):
     """A file could not be turned into text (corrupt, unsupported type, no extractable text)."""
+
+    code = "unreadable_document"
+
+
+class UnsupportedDocumentTypeError(UnreadableDocumentError):
+    """The file's extension is not one plancheck reads."""
+
+    code = "unsupported_file_type"
+
+
+class NoTextError(UnreadableDocumentError):
+    """The file holds no extractable text (e.g. a scanned PDF)."""
+
+    code = "no_text"
+
+
+def error_item(doc_id: object, exc: Exception) -> dict:
+    """The one error-record shape of the library, batch and API: ``{"id", "error": {…}}``."""
+    code = getattr(exc, "code", None) or "classification_failed"
+    message = str(exc) if isinstance(exc, PlancheckError) else f"{type(exc).__name__}: {exc}"
+    return {"id": doc_id, "error": {"code": code, "message": message}}
 
 
 class ModelNotFoundError(PlancheckError, FileNotFoundError):

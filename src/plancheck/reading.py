@@ -15,7 +15,7 @@ import unicodedata
 import zipfile
 from pathlib import PureWindowsPath
 
-from plancheck.errors import UnreadableDocumentError
+from .errors import NoTextError, UnreadableDocumentError, UnsupportedDocumentTypeError
 
 #: File extensions :func:`read_document` understands (lower case, with the dot).
 SUPPORTED_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf")
@@ -26,14 +26,6 @@ MAX_DOCX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 #: Share of a Windows-1256 decoding that must be Arabic letters, ASCII or common marks for
 #: the guess to be trusted (cp1256 maps nearly every byte, so decoding alone proves nothing).
 _CP1256_MIN_PLAUSIBLE = 0.95
-
-
-class UnsupportedDocumentTypeError(UnreadableDocumentError):
-    """The file's extension is not one of :data:`SUPPORTED_EXTENSIONS`."""
-
-
-class NoTextError(UnreadableDocumentError):
-    """The document is valid but holds no extractable text (a scanned PDF, an empty file)."""
 
 
 def read_document(data: bytes, filename: str) -> str:

@@ -106,7 +106,10 @@ def test_folder_of_mixed_files(tmp_path: Path, classifier, models_dir: Path) -> 
     ]
     assert [r["id"] for r in results] == ids
     by_id = {r["id"]: r for r in results}
-    assert set(by_id["broken.pdf"]) == {"id", "error"} and "PDF" in by_id["broken.pdf"]["error"]
+    assert (
+        set(by_id["broken.pdf"]) == {"id", "error"}
+        and "PDF" in by_id["broken.pdf"]["error"]["message"]
+    )
     assert set(by_id["empty.txt"]) == {"id", "error"}
     # the same result as classifying the text directly (the cp1256 file was decoded right)
     assert by_id["strategy-cp1256.txt"] == classifier.classify(
@@ -188,8 +191,8 @@ def test_jsonl_broken_line_with_worker_processes(
     assert [r["id"] for r in results] == [
         f"p{i}" if i != 7 else 8 for i in range(60)
     ]  # broken line → line number
-    assert "error" in results[7] and "line 8" in results[7]["error"]
-    assert "empty" in results[20]["error"]
+    assert "error" in results[7] and "line 8" in results[7]["error"]["message"]
+    assert results[20]["error"]["code"] == "empty_text"
     assert same_result(results[3], classifier.classify(TEXTS[0] + " (3)", id="p3"))
 
 

@@ -52,12 +52,19 @@ PARQUET_SCHEMA = pa.schema(
 )
 
 
+def error_text(error: object) -> str:
+    """An error record's error as one cell: ``code: message`` (flat formats hold strings)."""
+    if isinstance(error, dict):
+        return f"{error.get('code', 'error')}: {error.get('message', '')}"
+    return str(error)
+
+
 def flat_row(result: dict) -> dict:
     """A result as one flat row (CSV and Parquet columns); error records fill ``error`` only."""
     row: dict[str, Any] = dict.fromkeys(FLAT_COLUMNS)
     row["id"] = None if result.get("id") is None else str(result["id"])
     if "error" in result:
-        row["error"] = result["error"]
+        row["error"] = error_text(result["error"])
         return row
     row.update(label=result["label"], confidence=result["confidence"], language=result["language"])
     for label in LABELS:

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..config import LABELS
 from .options import BatchOptions
+from .outputs import error_text
 
 
 @dataclass
@@ -33,13 +34,13 @@ class Tally:
         label: str | None,
         language: str | None,
         missing: Iterable[str],
-        error: str | None,
+        error: object | None,
     ) -> None:
         self.documents += 1
         if error is not None:
             self.errors += 1
             if len(self.error_examples) < self.MAX_EXAMPLES:
-                self.error_examples.append({"id": doc_id, "error": error})
+                self.error_examples.append({"id": doc_id, "error": error_text(error)})
             return
         self.labels[label] += 1
         self.languages[language] += 1

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .. import load_model
-from ..classifier import check_text
-from ..errors import BatchRunError, InputError, PlancheckError
+from ..classifier import classify_records
+from ..errors import BatchRunError, InputError, PlancheckError, error_item
 from ..reading import read_document
 from .inputs import Doc, read_file
 from .outputs import ENCODERS
@@ -61,48 +61,32 @@ def worker_classifier():
     return _STATE["classifier"]
 
 
-def error_record(doc_id: Any, message: str) -> dict:
-    """The output record of a document that could not be classified."""
-    return {"id": doc_id, "error": message}
+def error_record(doc_id: Any, message: str, code: str = "invalid_input") -> dict:
+    """The output record of a document that could not be read or classified."""
+    return error_item(doc_id, InputError(message, code))
 
 
-def doc_text(doc: Doc) -> str:
-    """The checked text of a document; raises with a readable reason when it has none."""
-
+def doc_text(doc: Doc) -> object:
+    """The text of a document (read from its file when it has one); raises when unreadable."""
     if doc.error is not None:
-        raise InputError(doc.error)
-    text = doc.text
+        raise InputError(doc.error, "invalid_input")
     if doc.path is not None:
-        text = read_document(read_file(Path(doc.path)), doc.path)
-    return check_text(text)
-
-
-def classify_safely(clf, texts: list[str], ids: list) -> list[dict]:
-    """``classify_many`` on the chunk; if it fails, one by one so one bad text costs one record."""
-    try:
-        return clf.classify_many(texts, ids=ids)
-    except Exception:
-        out = []
-        for text, doc_id in zip(texts, ids, strict=True):
-            try:
-                out.append(clf.classify(text, id=doc_id))
-            except Exception as e:
-                out.append(error_record(doc_id, f"classification failed: {type(e).__name__}: {e}"))
-        return out
+        return read_document(read_file(Path(doc.path)), doc.path)
+    return doc.text
 
 
 def classify_docs(clf, docs: list[Doc]) -> list[dict]:
-    """Results for a chunk, in its order: good texts in one vectorised call, errors in place."""
+    """Results for a chunk, in its order: files read here, then ``classify_records``."""
     results: list[dict | None] = [None] * len(docs)
     good: list[int] = []
-    texts: list[str] = []
+    texts: list[object] = []
     for i, doc in enumerate(docs):
         try:
             texts.append(doc_text(doc))
             good.append(i)
         except PlancheckError as e:
-            results[i] = error_record(doc.id, str(e))
-    classified = classify_safely(clf, texts, [docs[i].id for i in good]) if texts else []
+            results[i] = error_item(doc.id, e)
+    classified = classify_records(clf, texts, [docs[i].id for i in good]) if texts else []
     for i, result in zip(good, classified, strict=True):
         results[i] = result
     return results  # type: ignore[return-value]
