@@ -22,7 +22,7 @@ from .explain import assemble, elements_result, reasons_result
 from .features import SentenceFeaturizer, prepare
 from .signals import FEATURE_NAMES as SIGNAL_FEATURES
 from .signals import extract_signals, signal_features
-from .text import detect_language
+from .text import detect_language, word_count
 
 
 def _signal_kinds(feature: str) -> str:
@@ -67,6 +67,28 @@ class PlanModel:
     signal_feature_names: tuple[str, ...] = field(default_factory=lambda: tuple(SIGNAL_FEATURES))
     #: The same model without some substance features (evaluation's ablation).
     variants: dict[str, LinearLabelModel] = field(default_factory=dict)
+    #: Word counts that separate short, normal and long texts: a one-line request and a
+    #: 40-page tender need their own element thresholds and their own confidence scale.
+    length_edges: tuple[int, int] = (40, 600)
+    #: (3 × 8) element thresholds per length bucket; ``None``: ``thresholds`` for all.
+    bucket_thresholds: np.ndarray | None = None
+    #: (3,) temperatures per length bucket; ``None``: ``temperature`` for all.
+    bucket_temperatures: np.ndarray | None = None
+
+    def bucket(self, n_words: int) -> int:
+        """0 short, 1 normal, 2 long."""
+        lo, hi = self.length_edges
+        return 0 if n_words <= lo else (2 if n_words >= hi else 1)
+
+    def thresholds_for(self, n_words: int) -> np.ndarray:
+        if self.bucket_thresholds is None:
+            return self.thresholds
+        return self.bucket_thresholds[self.bucket(n_words)]
+
+    def temperatures_for(self, word_counts: Sequence[int]) -> np.ndarray:
+        if self.bucket_temperatures is None:
+            return np.full(len(word_counts), self.temperature)
+        return self.bucket_temperatures[[self.bucket(n) for n in word_counts]]
 
     @staticmethod
     def stack(doc_x: sp.csr_matrix, sig: np.ndarray, el: np.ndarray) -> sp.csr_matrix:
@@ -201,7 +223,8 @@ class Classifier:
             return out["probs"]
         m = self.model
         lm = m.variants[variant]
-        return softmax((np.asarray(out["x"] @ lm.coef_.T) + lm.intercept_) / m.temperature)
+        logits = np.asarray(out["x"] @ lm.coef_.T) + lm.intercept_
+        return softmax(logits / out["temps"][:, None])
 
     # -- internals --------------------------------------------------------------------
 
@@ -216,8 +239,18 @@ class Classifier:
         sig = signal_matrix(signals)
         x = m.stack(d_x, sig, el)
         logits = np.asarray(x @ m.label_model.coef_.T) + m.label_model.intercept_
-        probs = softmax(logits / m.temperature)
-        return {"prep": prep, "sent": sent, "x": x, "signals": signals, "probs": probs}
+        words = [word_count(t) for t in texts]
+        temps = m.temperatures_for(words)
+        probs = softmax(logits / temps[:, None])
+        return {
+            "prep": prep,
+            "sent": sent,
+            "x": x,
+            "signals": signals,
+            "probs": probs,
+            "temps": temps,
+            "words": words,
+        }
 
     def _contributions(self, row: sp.csr_matrix, k: int) -> list[tuple[str, str, float]]:
         idx = row.indices
@@ -244,7 +277,8 @@ class Classifier:
         prep = out["prep"]
         a, b = prep.offsets[i], prep.offsets[i + 1]
         language = detect_language(text)
-        elements = elements_result(text, prep.spans[i], out["sent"][a:b], self.model.thresholds)
+        thresholds = self.model.thresholds_for(out["words"][i])
+        elements = elements_result(text, prep.spans[i], out["sent"][a:b], thresholds)
         probs = out["probs"][i]
         k = int(np.argmax(probs))
         words = {w for s in prep.sentences[a:b] for w in s.split()}

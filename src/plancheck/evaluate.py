@@ -71,13 +71,15 @@ def evaluate(
     overall["brier"] = round(brier_score(probs, y), 4)
     slices = {}
     for name, idx in _slices(docs).items():
-        m = label_metrics([truth[i] for i in idx], [pred[i] for i in idx], config.LABELS)
+        m = label_metrics(
+            [truth[i] for i in idx], [pred[i] for i in idx], config.LABELS, over_truth=True
+        )
         slices[name] = {
             "n": m["n"],
             "accuracy": m["accuracy"],
             "macro_f1": m["macro_f1"],
             "ci95": bootstrap_interval(
-                [truth[i] for i in idx], [pred[i] for i in idx], config.LABELS
+                [truth[i] for i in idx], [pred[i] for i in idx], config.LABELS, over_truth=True
             ),
         }
     per_language = {
@@ -173,14 +175,18 @@ def format_report(rep: dict) -> str:
     lines += ["", "by language:"]
     for lang, m in rep["per_language"].items():
         lines.append(f"  {lang:6s} macro-F1 {m['macro_f1']:.3f}  (n={m['n']})")
-    lines += ["", "slices:"]
+    lines += ["", "slices (macro-F1 over the labels present in each slice, 95% bootstrap CI):"]
     for name, m in rep["slices"].items():
         lines.append(
             f"  {name:34s} macro-F1 {m['macro_f1']:.3f} [{m['ci95'][0]:.3f}–{m['ci95'][1]:.3f}]"
             f"  acc {m['accuracy']:.3f}  n={m['n']}"
         )
-    e = rep["elements"]
-    lines += ["", f"elements: micro-F1 {e['micro']['f1']:.3f}"]
+    e = rep["elements_plans_only"]
+    lines += [
+        "",
+        f"elements (strategy and campaign texts): micro-F1 {e['micro']['f1']:.3f}"
+        f"   (all texts: {rep['elements']['micro']['f1']:.3f})",
+    ]
     for name, m in e["per_element"].items():
         lines.append(
             f"  {name:15s} P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}  n={m['support']}"
@@ -264,7 +270,7 @@ def save_plots(rep: dict, folder: Path) -> list[Path]:
     fig.savefig(paths[-1], dpi=110)
     # Per-element F1, horizontal so the Arabic names have room
     el_names = config.display_names()["elements"]
-    per = rep["elements"]["per_element"]
+    per = rep["elements_plans_only"]["per_element"]
     fig = Figure(figsize=(7.5, 4.8))
     ax = fig.subplots()
     labels = [f"{e} — " + for_renderer(el_names[e]["ar"]) for e in config.ELEMENTS]

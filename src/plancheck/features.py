@@ -39,10 +39,37 @@ class Prepared:
     sentences: list[str]  # normalised sentences of the whole batch, document by document
     doc_of_sentence: np.ndarray  # index of the document each sentence belongs to
     offsets: np.ndarray  # sentences of doc i are offsets[i]:offsets[i + 1]
+    #: per sentence, the index (in this batch) of the heading it sits under, or -1
+    header_of: np.ndarray | None = None
 
     @property
     def n_docs(self) -> int:
         return len(self.texts)
+
+    def context(self, header: float, neighbours: float) -> sp.csr_matrix:
+        """(n_sentences × n_sentences): each sentence plus its heading and neighbours.
+
+        Real plans state an element in a bullet under a heading ("Budget:" / "- 40k SAR")
+        or across two sentences of a paragraph. Scoring ``context @ sentence features``
+        lets a bullet inherit its heading's element and a sentence borrow a little of its
+        neighbours', without merging their evidence.
+        """
+        n = len(self.sentences)
+        rows, cols, vals = [np.arange(n)], [np.arange(n)], [np.ones(n, dtype=np.float32)]
+        if header and self.header_of is not None:
+            has = np.flatnonzero(self.header_of >= 0)
+            rows.append(has)
+            cols.append(self.header_of[has])
+            vals.append(np.full(has.size, header, dtype=np.float32))
+        if neighbours and n > 1:
+            same = self.doc_of_sentence[1:] == self.doc_of_sentence[:-1]
+            i = np.flatnonzero(same)
+            rows += [i, i + 1]
+            cols += [i + 1, i]
+            vals += [np.full(i.size, neighbours, dtype=np.float32)] * 2
+        return sp.csr_matrix(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)
+        )
 
     def aggregation(self) -> sp.csr_matrix:
         """(n_docs × n_sentences) 0/1 matrix: document counts = this @ sentence counts."""
@@ -53,16 +80,63 @@ class Prepared:
         )
 
 
+_HEADING_END = re.compile(r"[:：]\s*$")
+_SENTENCE_END = re.compile(r"[.!?؟…]\s*$")
+_LIST_START = re.compile(r"^\s*(?:[•\-\*–—▪●◦·■➢➤✓>]|\(?[0-9٠-٩]{1,2}[.)\-])")
+#: A heading governs at most this many following sentences.
+_HEADING_REACH = 15
+
+
+def _whole_line(text: str, a: int, b: int) -> bool:
+    left = text.rfind("\n", 0, a) + 1
+    right = text.find("\n", b)
+    right = len(text) if right == -1 else right
+    return not _strip_marker(text[left:a]).strip() and not text[b:right].strip()
+
+
+def _strip_marker(s: str) -> str:
+    return _LIST_START.sub("", s)
+
+
+def heading_of(text: str, spans: list[tuple[int, int]]) -> list[int]:
+    """Per sentence, the index of the heading it sits under (-1 for none).
+
+    A heading is a short whole line (≤ 7 words) that ends with a colon, or that is followed
+    by a list item, and is not itself a sentence. It governs the sentences after it until
+    the next heading, for at most ``_HEADING_REACH`` sentences.
+    """
+    out = [-1] * len(spans)
+    current, since = -1, 0
+    for k, (a, b) in enumerate(spans):
+        s = text[a:b]
+        nxt = text[spans[k + 1][0] : spans[k + 1][1]] if k + 1 < len(spans) else ""
+        short = len(s.split()) <= 7 and not _SENTENCE_END.search(s)
+        if (
+            short
+            and _whole_line(text, a, b)
+            and (_HEADING_END.search(s) or (_LIST_START.match(nxt) and not _LIST_START.match(s)))
+        ):
+            current, since = k, 0
+            continue
+        since += 1
+        if current >= 0 and since <= _HEADING_REACH:
+            out[k] = current
+    return out
+
+
 def prepare(texts: list[str], mask_plan_words: bool = False) -> Prepared:
     """Split each text into sentences and normalise them all in one pass."""
     spans_all: list[list[tuple[int, int]]] = []
     shown: list[str] = []
     owner: list[int] = []
+    headers: list[int] = []
     offsets = [0]
     for i, text in enumerate(texts):
         spans = split_sentences(text)
         spans_all.append(spans)
         shown.extend(sentence_text(text, s) for s in spans)
+        base = len(owner)
+        headers.extend(h + base if h >= 0 else -1 for h in heading_of(text, spans))
         owner.extend([i] * len(spans))
         offsets.append(len(owner))
     # One normalize() call for the whole batch: the separator survives it unchanged.
@@ -78,6 +152,7 @@ def prepare(texts: list[str], mask_plan_words: bool = False) -> Prepared:
         sentences=norm,
         doc_of_sentence=np.asarray(owner, dtype=np.int64),
         offsets=np.asarray(offsets, dtype=np.int64),
+        header_of=np.asarray(headers, dtype=np.int64),
     )
 
 
@@ -97,6 +172,8 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         char_ngrams: ``char_wb`` n-gram range.
         min_df: minimum number of training sentences a term must occur in.
         max_char_features: cap on the character vocabulary (most frequent kept).
+        header_weight: share of a heading's features added to the sentences under it.
+        neighbour_weight: share of each neighbouring sentence's features added.
     """
 
     def __init__(
@@ -105,11 +182,15 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         char_ngrams: tuple[int, int] = (2, 5),
         min_df: int = 2,
         max_char_features: int | None = 150_000,
+        header_weight: float = 0.5,
+        neighbour_weight: float = 0.0,
     ):
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.min_df = min_df
         self.max_char_features = max_char_features
+        self.header_weight = header_weight
+        self.neighbour_weight = neighbour_weight
 
     def _vectorizers(self) -> tuple[CountVectorizer, CountVectorizer]:
         word = CountVectorizer(
@@ -212,7 +293,8 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
             [self.doc_tfidf_[0].transform(agg @ sw), self.doc_tfidf_[1].transform(agg @ sc)],
             format="csr",
         )
-        return s_x.astype(np.float32), d_x.astype(np.float32)
+        ctx = prepared.context(self.header_weight, self.neighbour_weight)
+        return (ctx @ s_x).astype(np.float32).tocsr(), d_x.astype(np.float32)
 
     def feature_names(self) -> np.ndarray:
         """Names of the columns of both outputs: ``w:`` word n-grams, then ``c:`` char n-grams."""

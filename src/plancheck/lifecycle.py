@@ -67,8 +67,10 @@ def summary_metrics(report: dict) -> dict:
         "hard_macro_f1": report["slices"].get("difficulty=hard", {}).get("macro_f1"),
         "ece": report["overall"]["ece"],
         "brier": report["overall"]["brier"],
-        "element_micro_f1": report["elements"]["micro"]["f1"],
-        "element_f1": {k: v["f1"] for k, v in report["elements"]["per_element"].items()},
+        "element_micro_f1": report["elements_plans_only"]["micro"]["f1"],
+        "element_f1": {
+            k: v["f1"] for k, v in report["elements_plans_only"]["per_element"].items()
+        },
         "baselines": {k: v["macro_f1"] for k, v in report["baselines"].items()},
     }
 

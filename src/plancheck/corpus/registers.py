@@ -8,7 +8,7 @@ family whatever its form, because that is what makes it hard.
 
 from __future__ import annotations
 
-import re
+from ..text import word_count
 
 SHORT_MAX_WORDS = 40
 LONG_MIN_WORDS = 600
@@ -52,12 +52,6 @@ _FAMILY_OF: dict[str, str] = {
         "other_forms",
     ),
 }
-
-_WORD = re.compile(r"\w+")
-
-
-def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
 
 
 def register_family(register: str | None, text: str) -> str:

@@ -94,9 +94,40 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     character, so evidence can always be shown verbatim.
     """
     spans: list[tuple[int, int]] = []
-    for line in _LINE.finditer(text):
-        spans.extend(_line_spans(text, line.start(), line.end()))
+    for start, end in _logical_lines(text):
+        spans.extend(_line_spans(text, start, end))
     return spans
+
+
+#: A line at least this long that stops mid-sentence was wrapped by a PDF or a mail client.
+WRAP_MIN_CHARS = 45
+_OPEN_END = re.compile(r"[^.!?؟…۔:：;؛]\s*$")
+
+
+def _logical_lines(text: str) -> list[tuple[int, int]]:
+    """Line spans, with lines that a PDF or mail client wrapped joined back together.
+
+    A long line (≥ ``WRAP_MIN_CHARS``) that ends without sentence punctuation, followed on
+    the very next line by one that is not a list item, continues the same sentence.
+    """
+    out: list[tuple[int, int]] = []
+    for m in _LINE.finditer(text):
+        start, end = m.start(), m.end()
+        if out:
+            a, b = out[-1]
+            gap = text[b:start]
+            prev = text[a:b]
+            if (
+                gap in ("\n", "\r\n")
+                and len(prev.rsplit("\n", 1)[-1].strip()) >= WRAP_MIN_CHARS
+                and _OPEN_END.search(prev)
+                and text[start:end].strip()
+                and not _MARKER.match(text[start:end])
+            ):
+                out[-1] = (a, end)
+                continue
+        out.append((start, end))
+    return out
 
 
 _LEADING_MARKER = re.compile(_MARKER.pattern)
@@ -112,3 +143,11 @@ def sentence_text(text: str, span: tuple[int, int]) -> str:
 def sentences(text: str) -> list[str]:
     """The sentences of ``text`` (original spelling), as shown to users."""
     return [sentence_text(text, sp) for sp in split_sentences(text)]
+
+
+_WORD = re.compile(r"\w+")
+
+
+def word_count(text: str) -> int:
+    """Words in ``text`` (runs of letters and digits, any script)."""
+    return len(_WORD.findall(text))
