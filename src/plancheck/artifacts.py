@@ -55,7 +55,7 @@ def _atomic_write(path: Path, data: str) -> None:
 
 def save_model(model, card: dict, models_dir: Path | None = None) -> Path:
     """Write ``<models>/<version>/model.joblib`` and ``model.json``; does not make it current."""
-    models_dir = Path(models_dir or config.MODELS_DIR)
+    models_dir = config.models_dir(models_dir)
     folder = models_dir / card["version"]
     folder.mkdir(parents=True, exist_ok=False)
     path = folder / MODEL_FILE
@@ -83,13 +83,13 @@ def read_card(folder: Path) -> dict:
 
 
 def current_version(models_dir: Path | None = None) -> str | None:
-    p = Path(models_dir or config.MODELS_DIR) / CURRENT
+    p = config.models_dir(models_dir) / CURRENT
     return p.read_text(encoding="utf-8").strip() or None if p.is_file() else None
 
 
 def set_current(version: str, models_dir: Path | None = None, reason: str = "") -> None:
     """Point ``current`` at ``version`` atomically, and log the switch for rollback."""
-    models_dir = Path(models_dir or config.MODELS_DIR)
+    models_dir = config.models_dir(models_dir)
     if not (models_dir / version / CARD_FILE).is_file():
         raise ModelNotFoundError(f"no model {version!r} in {models_dir}")
     previous = current_version(models_dir)
@@ -105,7 +105,7 @@ def set_current(version: str, models_dir: Path | None = None, reason: str = "") 
 
 
 def list_versions(models_dir: Path | None = None) -> list[str]:
-    models_dir = Path(models_dir or config.MODELS_DIR)
+    models_dir = config.models_dir(models_dir)
     if not models_dir.is_dir():
         return []
     return sorted(p.name for p in models_dir.iterdir() if (p / CARD_FILE).is_file())
@@ -116,7 +116,7 @@ def resolve(path: Path | str | None = None, models_dir: Path | None = None) -> P
 
     Refuses anything outside the models folder: a pickle from elsewhere is never loaded.
     """
-    models_dir = Path(models_dir or config.MODELS_DIR).resolve()
+    models_dir = config.models_dir(models_dir).resolve()
     if path is None:
         version = current_version(models_dir)
         if version is None:
@@ -133,7 +133,7 @@ def resolve(path: Path | str | None = None, models_dir: Path | None = None) -> P
     if models_dir not in folder.parents:
         raise ModelIntegrityError(
             f"refusing to load {folder}: models are only loaded from {models_dir} "
-            "(set PLANCHECK_MODELS to use another models folder)"
+            "(set PLANCHECK_MODELS_DIR to use another models folder)"
         )
     if not (folder / MODEL_FILE).is_file():
         raise ModelNotFoundError(f"no {MODEL_FILE} in {folder}; train one with `plancheck train`")

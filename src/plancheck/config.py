@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from functools import cache
 from pathlib import Path
 
@@ -25,7 +26,24 @@ def _find_root() -> Path:
 PROJECT_ROOT = Path(os.environ.get("PLANCHECK_HOME", _find_root()))
 DATA_DIR = Path(os.environ.get("PLANCHECK_DATA", PROJECT_ROOT / "data"))
 CORPUS_PATH = Path(os.environ.get("PLANCHECK_CORPUS", DATA_DIR / "plans.jsonl"))
-MODELS_DIR = Path(os.environ.get("PLANCHECK_MODELS", PROJECT_ROOT / "models"))
+
+
+def _models_dir_from_env() -> Path:
+    """``PLANCHECK_MODELS_DIR`` (the one name, shared with the API); the older
+    ``PLANCHECK_MODELS`` is still read, with a deprecation warning."""
+    if "PLANCHECK_MODELS_DIR" in os.environ:
+        return Path(os.environ["PLANCHECK_MODELS_DIR"])
+    if "PLANCHECK_MODELS" in os.environ:
+        warnings.warn(
+            "PLANCHECK_MODELS is deprecated; set PLANCHECK_MODELS_DIR instead",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return Path(os.environ["PLANCHECK_MODELS"])
+    return PROJECT_ROOT / "models"
+
+
+MODELS_DIR = _models_dir_from_env()
 REPORTS_DIR = Path(os.environ.get("PLANCHECK_REPORTS", PROJECT_ROOT / "reports"))
 
 # Contract ids (shared/spec/labels-and-elements.md). Order matters: it is the order of
@@ -72,3 +90,16 @@ NEAR_DUP_NGRAM = 5
 def display_names() -> dict:
     """Labels and elements in English and Arabic, from ``labels.json`` (editable data)."""
     return json.loads((PACKAGE_DIR / "labels.json").read_text(encoding="utf-8"))
+
+
+# Defaults are resolved here, once: callers pass ``None`` for "the configured one".
+def corpus_path(path: str | os.PathLike[str] | None = None) -> Path:
+    return Path(path) if path else CORPUS_PATH
+
+
+def models_dir(path: str | os.PathLike[str] | None = None) -> Path:
+    return Path(path) if path else MODELS_DIR
+
+
+def reports_dir(path: str | os.PathLike[str] | None = None) -> Path:
+    return Path(path) if path else REPORTS_DIR

@@ -118,9 +118,9 @@ def train_candidate(
     from . import load_model
 
     say = progress or (lambda _m: None)
-    corpus_path = Path(corpus_path or config.CORPUS_PATH)
-    models_dir = Path(models_dir or config.MODELS_DIR)
-    reports_dir = Path(reports_dir or config.REPORTS_DIR)
+    corpus_path = config.corpus_path(corpus_path)
+    models_dir = config.models_dir(models_dir)
+    reports_dir = config.reports_dir(reports_dir)
     models_dir.mkdir(parents=True, exist_ok=True)
     docs = load_corpus(corpus_path)
     corpus_sha = corpus_sha256(corpus_path)
@@ -237,7 +237,7 @@ def promote(
     Both are judged on the test split of ``corpus_path`` (default: the project corpus); a
     model whose card holds figures from another split is re-evaluated first.
     """
-    models_dir = Path(models_dir or config.MODELS_DIR)
+    models_dir = config.models_dir(models_dir)
     cand = read_card(models_dir / version)
     cur = current_version(models_dir)
     if cur == version:
@@ -260,7 +260,7 @@ def promote(
 
 def rollback(models_dir: Path | None = None) -> str:
     """Point ``current`` back at the model that was current before the last switch."""
-    models_dir = Path(models_dir or config.MODELS_DIR)
+    models_dir = config.models_dir(models_dir)
     hist = models_dir / HISTORY
     entries = (
         [json.loads(x) for x in hist.read_text(encoding="utf-8").splitlines() if x.strip()]
@@ -282,7 +282,7 @@ def prune(keep: int, models_dir: Path | None = None) -> list[str]:
     """Delete all but the newest ``keep`` versions; the current model is always kept."""
     if keep < 1:
         raise ValueError("--keep must be at least 1")
-    models_dir = Path(models_dir or config.MODELS_DIR)
+    models_dir = config.models_dir(models_dir)
     cur = current_version(models_dir)
     versions = list_versions(models_dir)
     keep_set = set(versions[-keep:]) | ({cur} if cur else set())
@@ -294,7 +294,7 @@ def prune(keep: int, models_dir: Path | None = None) -> list[str]:
 
 def list_models(models_dir: Path | None = None) -> list[dict]:
     """One row per version: date, corpus hash, test macro-F1, element micro-F1, current."""
-    models_dir = Path(models_dir or config.MODELS_DIR)
+    models_dir = config.models_dir(models_dir)
     cur = current_version(models_dir)
     rows = []
     for v in list_versions(models_dir):

@@ -108,7 +108,7 @@ def workspace(tmp_path_factory, models_dir, trained_version):
     set_current(trained_version, models, reason="seeded by the notebook tests")
     guards = {
         "PLANCHECK_CORPUS": root / "default-corpus-must-not-be-used.jsonl",
-        "PLANCHECK_MODELS": root / "default-models-must-not-be-used",
+        "PLANCHECK_MODELS_DIR": root / "default-models-must-not-be-used",
         "PLANCHECK_REPORTS": root / "default-reports-must-not-be-used",
     }
     ws = SimpleNamespace(

@@ -64,7 +64,7 @@ def write_jsonl(path: Path, lines: list) -> Path:
 def subprocess_env(models_dir: Path) -> dict:
     # A fixed hash seed: the order of equally weighted `reasons` follows set iteration order,
     # which differs between interpreter runs; everything else is deterministic regardless.
-    return {**os.environ, "PLANCHECK_MODELS": str(models_dir), "PYTHONHASHSEED": "0"}
+    return {**os.environ, "PLANCHECK_MODELS_DIR": str(models_dir), "PYTHONHASHSEED": "0"}
 
 
 def same_result(a: dict, b: dict) -> bool:

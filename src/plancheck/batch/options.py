@@ -33,7 +33,7 @@ class BatchOptions:
 def resolve_model(opts: BatchOptions) -> tuple[Path, Path, str]:
     """(model folder, models folder, version) — checked before any work starts."""
 
-    models_dir = Path(opts.models_dir or config.MODELS_DIR).resolve()
+    models_dir = config.models_dir(opts.models_dir).resolve()
     folder = resolve(opts.model, models_dir)
     return folder, models_dir, read_card(folder).get("version", folder.name)
 

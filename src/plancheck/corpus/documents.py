@@ -165,7 +165,7 @@ def parse_documents(lines: Iterable[str]) -> list[Document]:
 
 def load_corpus(path: Path | None = None) -> list[Document]:
     """Load and validate the corpus (default ``data/plans.jsonl``)."""
-    path = Path(path or config.CORPUS_PATH)
+    path = config.corpus_path(path)
     if not path.is_file():
         raise FileNotFoundError(f"corpus not found: {path}")
     with path.open(encoding="utf-8") as fh:
@@ -173,12 +173,12 @@ def load_corpus(path: Path | None = None) -> list[Document]:
 
 
 def corpus_sha256(path: Path | None = None) -> str:
-    return hashlib.sha256(Path(path or config.CORPUS_PATH).read_bytes()).hexdigest()
+    return hashlib.sha256(config.corpus_path(path).read_bytes()).hexdigest()
 
 
 def write_corpus(docs: list[Document], path: Path | None = None) -> None:
     """Write atomically (temp file + rename) so a crash never leaves half a corpus."""
-    path = Path(path or config.CORPUS_PATH)
+    path = config.corpus_path(path)
     tmp = path.with_suffix(".jsonl.tmp")
     with tmp.open("w", encoding="utf-8") as fh:
         for d in docs:

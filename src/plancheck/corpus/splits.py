@@ -134,7 +134,7 @@ def add_documents(
     (and may carry ``hard_kind``, ``dialect``, ``register``, ``sector``). Nothing is written
     unless every record is valid.
     """
-    path = Path(path or config.CORPUS_PATH)
+    path = config.corpus_path(path)
     existing = load_corpus(path) if path.is_file() else []
     ids = next_ids(existing, len(records))
     prepared = []

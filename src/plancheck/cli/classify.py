@@ -1,14 +1,61 @@
-"""The ``plancheck classify-batch`` command (registered in :mod:`plancheck.cli`)."""
+"""``plancheck classify`` (one plan) and ``plancheck classify-batch`` (many)."""
 
 from __future__ import annotations
 
+import json
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from . import config
+from .. import config, load_model
+from ..batch import BatchError, BatchOptions, format_summary
+from ..batch import classify_batch as run
+from ..errors import PlancheckError
+from ..reading import read_document
+from ..render import render_result
+from .common import ModelsOpt, _fail, app
+
+
+def _read_input(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    p = Path(source)
+    if p.suffix.lower() in {".txt", ".md", ".docx", ".pdf"} and p.is_file():
+        return read_document(p.read_bytes(), p.name)
+    return source
+
+
+@app.command()
+def classify(
+    source: Annotated[
+        str, typer.Argument(help='The plan text, "-" for stdin, or a .txt/.md/.docx/.pdf file.')
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result JSON.")] = False,
+    shape: Annotated[
+        bool, typer.Option("--shape", help="Reshape Arabic for terminals that cannot shape it.")
+    ] = False,
+    model: Annotated[str | None, typer.Option(help="Model version (default: current).")] = None,
+    models: ModelsOpt = config.MODELS_DIR,
+) -> None:
+    """Classify one plan and print the verdict, the element checklist and advice.
+
+    Examples: plancheck classify "خطة حضورنا على السوشيال لثلاث سنوات ..."
+              plancheck classify brief.docx --json ;  cat plan.txt | plancheck classify -
+    """
+
+    try:
+        text = _read_input(source)
+        clf = load_model(model, models)
+        result = clf.classify(text)
+    except PlancheckError as e:
+        _fail(str(e))
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render_result(result, shape=shape))
 
 
 class Engine(StrEnum):
@@ -119,9 +166,6 @@ def classify_batch(
     On an existing Dask cluster, install plancheck on every worker and give paths the
     workers can read and write (a shared file system); the model is shipped to each worker once.
     """
-    from .batch import BatchError, BatchOptions, format_summary
-    from .batch import classify_batch as run
-    from .errors import PlancheckError
 
     opts = BatchOptions(
         input=input,
@@ -154,3 +198,6 @@ def classify_batch(
         raise typer.Exit(130) from None
     if not quiet:
         typer.echo(format_summary(result), err=True)
+
+
+app.command("classify-batch")(classify_batch)

@@ -1,126 +1,21 @@
-"""The ``plancheck`` command: corpus, train, evaluate, classify, classify-batch, models."""
+"""``plancheck train``, ``evaluate`` and ``models list | promote | rollback | prune``."""
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from . import config
-from .batch_cli import classify_batch
-
-app = typer.Typer(
-    help="plancheck: tell a social-media strategy from a campaign, and say what a strategy lacks.",
-    no_args_is_help=True,
-    add_completion=False,
-)
-corpus_app = typer.Typer(help="Check, describe and grow the labeled corpus.", no_args_is_help=True)
-app.add_typer(corpus_app, name="corpus")
-
-CorpusOpt = Annotated[Path, typer.Option(help="Corpus JSONL file.")]
-
-
-def _fail(message: str, code: int = 1) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
-
-
-@corpus_app.command("check")
-def corpus_check(corpus: CorpusOpt = config.CORPUS_PATH) -> None:
-    """Validate every record; print each problem with its line and field.
-
-    Example: plancheck corpus check --corpus data/plans.jsonl
-    """
-    from .corpus import CorpusError, load_corpus, tag_problems
-
-    try:
-        docs = load_corpus(corpus)
-    except (CorpusError, FileNotFoundError) as e:
-        _fail(str(e))
-    problems = tag_problems(docs)
-    if problems:
-        _fail(str(CorpusError(problems)))
-    typer.echo(f"ok: {len(docs)} documents in {corpus} are valid")
-
-
-@corpus_app.command("stats")
-def corpus_stats_cmd(
-    corpus: CorpusOpt = config.CORPUS_PATH,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the stats as JSON.")] = False,
-    update_card: Annotated[
-        Path | None,
-        typer.Option(help="Rewrite the stats block of this data card (data/README.md)."),
-    ] = None,
-) -> None:
-    """Counts by label, language, split and register; element coverage; the tell checks.
-
-    Example: plancheck corpus stats --update-card data/README.md
-    """
-    from .corpus import (
-        CorpusError,
-        corpus_stats,
-        format_stats,
-        format_tells,
-        load_corpus,
-        tell_report,
-        update_card_stats,
-    )
-
-    try:
-        docs = load_corpus(corpus)
-    except (CorpusError, FileNotFoundError) as e:
-        _fail(str(e))
-    st = corpus_stats(docs)
-    tells = tell_report(docs)
-    if update_card is not None:
-        update_card_stats(update_card, st, tells)
-        typer.echo(f"updated the stats block of {update_card}", err=True)
-    if as_json:
-        out = st.as_dict() | {"tells": tells.__dict__ | {"failures": tells.failures}}
-        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
-    else:
-        typer.echo(format_stats(st) + "\n\n" + format_tells(tells))
-
-
-@corpus_app.command("add")
-def corpus_add(
-    batch: Annotated[Path, typer.Argument(help="JSONL of new records (no id/split needed).")],
-    corpus: CorpusOpt = config.CORPUS_PATH,
-    source: Annotated[str, typer.Option(help="handwritten or synthetic.")] = "handwritten",
-) -> None:
-    """Validate new records, give them ids and frozen splits, append them to the corpus.
-
-    Example: plancheck corpus add new_plans.jsonl
-    """
-    from .corpus import CorpusError, add_documents
-
-    try:
-        lines = batch.read_text(encoding="utf-8").splitlines()
-        records = [json.loads(line) for line in lines if line.strip()]
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        _fail(f"cannot read {batch}: {e}")
-    try:
-        added = add_documents(records, corpus, source=source)
-    except CorpusError as e:
-        _fail(str(e))
-    splits: dict[str, int] = {}
-    for d in added:
-        splits[d.split] = splits.get(d.split, 0) + 1
-    typer.echo(f"added {len(added)} documents to {corpus}: {splits}")
-
-
-ModelsOpt = Annotated[Path, typer.Option(help="Models folder.")]
-models_app = typer.Typer(
-    help="List, promote, roll back and prune trained models.", no_args_is_help=True
-)
-app.add_typer(models_app, name="models")
-
-
-def _progress(quiet: bool):
-    return None if quiet else (lambda msg: typer.echo(msg, err=True))
+from .. import config, load_model
+from ..baselines import tfidf_lr_predictions
+from ..corpus import CorpusError, load_corpus
+from ..errors import PlancheckError
+from ..evaluate import evaluate, fasttext_predictions, format_report, save_plots
+from ..lifecycle import list_models, promote, prune, rollback, train_candidate
+from ..train import TrainParams
+from .common import CorpusOpt, ModelsOpt, _fail, _progress, app, models_app
 
 
 @app.command()
@@ -144,9 +39,6 @@ def train(
 
     Example: plancheck train            (then: plancheck evaluate)
     """
-    from .corpus import CorpusError
-    from .lifecycle import train_candidate
-    from .train import TrainParams
 
     params = TrainParams.quick() if quick else None
     try:
@@ -188,11 +80,6 @@ def evaluate_cmd(
     Writes reports/<version>/metrics-<split>.json and PNG plots. Example:
     plancheck evaluate --split test
     """
-    from . import load_model
-    from .baselines import tfidf_lr_predictions
-    from .corpus import CorpusError, load_corpus
-    from .errors import PlancheckError
-    from .evaluate import evaluate, fasttext_predictions, format_report, save_plots
 
     if split not in config.SPLITS:
         _fail(f"--split must be one of {', '.join(config.SPLITS)}", 2)
@@ -234,54 +121,9 @@ def evaluate_cmd(
         )
 
 
-def _read_input(source: str) -> str:
-    if source == "-":
-        return sys.stdin.read()
-    p = Path(source)
-    if p.suffix.lower() in {".txt", ".md", ".docx", ".pdf"} and p.is_file():
-        from .reading import read_document
-
-        return read_document(p.read_bytes(), p.name)
-    return source
-
-
-@app.command()
-def classify(
-    source: Annotated[
-        str, typer.Argument(help='The plan text, "-" for stdin, or a .txt/.md/.docx/.pdf file.')
-    ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result JSON.")] = False,
-    shape: Annotated[
-        bool, typer.Option("--shape", help="Reshape Arabic for terminals that cannot shape it.")
-    ] = False,
-    model: Annotated[str | None, typer.Option(help="Model version (default: current).")] = None,
-    models: ModelsOpt = config.MODELS_DIR,
-) -> None:
-    """Classify one plan and print the verdict, the element checklist and advice.
-
-    Examples: plancheck classify "خطة حضورنا على السوشيال لثلاث سنوات ..."
-              plancheck classify brief.docx --json ;  cat plan.txt | plancheck classify -
-    """
-    from . import load_model
-    from .errors import PlancheckError
-    from .render import render_result
-
-    try:
-        text = _read_input(source)
-        clf = load_model(model, models)
-        result = clf.classify(text)
-    except PlancheckError as e:
-        _fail(str(e))
-    if as_json:
-        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
-    else:
-        typer.echo(render_result(result, shape=shape))
-
-
 @models_app.command("list")
 def models_list(models: ModelsOpt = config.MODELS_DIR) -> None:
     """Versions with date, corpus hash, test macro-F1, element micro-F1 and which is current."""
-    from .lifecycle import list_models
 
     rows = list_models(models)
     if not rows:
@@ -312,8 +154,6 @@ def models_promote(
 
     Example: plancheck models promote 20261126-101500-3fa2c1
     """
-    from .errors import PlancheckError
-    from .lifecycle import promote
 
     try:
         verdict = promote(version, models, force=force, reason=reason, corpus_path=corpus)
@@ -328,8 +168,6 @@ def models_promote(
 @models_app.command("rollback")
 def models_rollback(models: ModelsOpt = config.MODELS_DIR) -> None:
     """Point current back at the previous current model."""
-    from .errors import PlancheckError
-    from .lifecycle import rollback
 
     try:
         v = rollback(models)
@@ -346,7 +184,6 @@ def models_prune(
     models: ModelsOpt = config.MODELS_DIR,
 ) -> None:
     """Delete old model versions. Example: plancheck models prune --keep 3"""
-    from .lifecycle import prune
 
     try:
         removed = prune(keep, models)
@@ -355,14 +192,3 @@ def models_prune(
     typer.echo(
         f"removed {len(removed)} version(s)" + (": " + ", ".join(removed) if removed else "")
     )
-
-
-app.command("classify-batch")(classify_batch)
-
-
-def main() -> None:  # pragma: no cover - console entry
-    app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
