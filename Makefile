@@ -41,6 +41,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## types: mypy, strict on src/plancheck
+types: install
+	$(BIN)/mypy
+
+## check: lint, format check, types and the whole test suite (what CI runs)
+check: lint types test
+
 ## format: apply ruff formatting and safe fixes
 format: install
 	$(BIN)/ruff check --fix .

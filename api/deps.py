@@ -8,6 +8,8 @@ swap the slot's reference at any moment without disturbing requests already runn
 from __future__ import annotations
 
 import hmac
+import json
+import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -15,13 +17,31 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
+from starlette.concurrency import run_in_threadpool
 
 from api.errors import ApiError
 from api.settings import Settings
-from plancheck import Classifier
+from plancheck import Classifier, load_model
+
+log = logging.getLogger("plancheck.api")
 
 #: Loads a model from a models folder; ``plancheck.load_model`` unless a test injects one.
 Loader = Callable[[Path], Any]
+
+
+def default_loader(models_dir: Path) -> Any:
+    """Load the model ``models_dir/current`` names, with the library's integrity checks."""
+    return load_model(models_dir=models_dir)
+
+
+async def load_at_startup(slot: ModelSlot) -> None:
+    """Load the model when the app starts; start anyway if it fails (``/readyz`` says 503
+    until a reload succeeds)."""
+    try:
+        loaded = await run_in_threadpool(slot.load)
+        log.info(json.dumps({"event": "model_loaded", "version": loaded.version}))
+    except Exception as exc:
+        log.error(json.dumps({"event": "model_load_failed", "error": str(exc)}))
 
 
 class ModelSlot:

@@ -61,6 +61,19 @@ class Settings(BaseSettings):
             return None
         return value
 
+    def describe(self) -> str:
+        """The API description in the OpenAPI document, with the limits in force."""
+        return (
+            "Classifies a social-media marketing plan (Arabic, English or mixed) as a "
+            "`strategy`, a `campaign` or `other`, and lists which of eight strategy "
+            "elements it states, with evidence, and advice for the missing ones.\n\n"
+            'Errors are `{"error": {"code", "message"}}` with a 4xx status. When the '
+            "server sets `PLANCHECK_API_KEY`, `/v1/*` needs the `X-API-Key` header.\n\n"
+            f"Limits: text {self.max_text_chars:,} characters; JSON body "
+            f"{self.max_body_bytes:,} bytes; upload {self.max_upload_bytes:,} bytes; "
+            f"batch {self.max_batch_items} items."
+        )
+
 
 @cache
 def get_settings() -> Settings:
