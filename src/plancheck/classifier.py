@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import scipy.sparse as sp
 
 from . import config
+from .contract import ItemError, Result
 from .elements import ElementDetector, document_scores
 from .errors import InputError, error_item
 from .explain import assemble, elements_result, reasons_result
@@ -83,7 +84,7 @@ class PlanModel:
     def thresholds_for(self, n_words: int) -> np.ndarray:
         if self.bucket_thresholds is None:
             return self.thresholds
-        return self.bucket_thresholds[self.bucket(n_words)]
+        return np.asarray(self.bucket_thresholds[self.bucket(n_words)])
 
     def temperatures_for(self, word_counts: Sequence[int]) -> np.ndarray:
         if self.bucket_temperatures is None:
@@ -101,10 +102,11 @@ class PlanModel:
         self, doc_x: sp.csr_matrix, sig: np.ndarray, el: np.ndarray, variant: str | None = None
     ) -> np.ndarray:
         lm = self.variants[variant] if variant else self.label_model
-        return np.asarray(self.stack(doc_x, sig, el) @ lm.coef_.T) + lm.intercept_
+        out: np.ndarray = np.asarray(self.stack(doc_x, sig, el) @ lm.coef_.T) + lm.intercept_
+        return out
 
 
-def signal_matrix(signals: list[list[dict]]) -> np.ndarray:
+def signal_matrix(signals: list[list[dict[str, Any]]]) -> np.ndarray:
     """(n_docs × n_signal_features) from each document's extracted signals."""
     if not signals:
         return np.zeros((0, len(SIGNAL_FEATURES)), dtype=np.float32)
@@ -114,7 +116,8 @@ def signal_matrix(signals: list[list[dict]]) -> np.ndarray:
 def softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
+    out: np.ndarray = e / e.sum(axis=1, keepdims=True)
+    return out
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -159,7 +162,7 @@ class Classifier:
         'strategy'
     """
 
-    def __init__(self, model: PlanModel, card: dict | None = None):
+    def __init__(self, model: PlanModel, card: dict[str, Any] | None = None):
         self.model = model
         self.card = card or {}
         self.version: str = self.card.get("version", "unversioned")
@@ -174,11 +177,13 @@ class Classifier:
 
     # -- public ---------------------------------------------------------------------
 
-    def classify(self, text: str, id: str | None = None) -> dict:
+    def classify(self, text: str, id: Any = None) -> Result:
         """Classify one plan; returns the contract's result dict."""
         return self.classify_many([text], ids=None if id is None else [id])[0]
 
-    def classify_many(self, texts: Sequence[str], ids: Sequence[str] | None = None) -> list[dict]:
+    def classify_many(
+        self, texts: Sequence[str], ids: Sequence[Any] | None = None
+    ) -> list[Result]:
         """Classify many plans at once (one featurisation pass); results in input order.
 
         Raises:
@@ -207,7 +212,7 @@ class Classifier:
         texts: Sequence[object],
         ids: Sequence[object] | None = None,
         max_chars: int | None = None,
-    ) -> list[dict]:
+    ) -> list[Result | ItemError]:
         """Classify what can be classified; an error record for the rest (see
         :func:`classify_records`)."""
         return classify_records(self, texts, ids, max_chars)
@@ -220,7 +225,7 @@ class Classifier:
         """
         out = self._score(list(texts))
         if variant is None:
-            return out["probs"]
+            return np.asarray(out["probs"])
         m = self.model
         lm = m.variants[variant]
         logits = np.asarray(out["x"] @ lm.coef_.T) + lm.intercept_
@@ -228,7 +233,7 @@ class Classifier:
 
     # -- internals --------------------------------------------------------------------
 
-    def _score(self, texts: list[str]) -> dict:
+    def _score(self, texts: list[str]) -> dict[str, Any]:
         m = self.model
         prep = prepare(texts, m.mask_plan_words)
         sw, sc = m.featurizer.counts(prep)
@@ -273,7 +278,7 @@ class Classifier:
             # element-score features are not terms of the text: they are left out of reasons
         return out
 
-    def _explain(self, i: int, text: str, out: dict, doc_id: str | None) -> dict:
+    def _explain(self, i: int, text: str, out: dict[str, Any], doc_id: Any) -> Result:
         prep = out["prep"]
         a, b = prep.offsets[i], prep.offsets[i + 1]
         language = detect_language(text)
@@ -301,7 +306,7 @@ def classify_records(
     texts: Sequence[object],
     ids: Sequence[object] | None = None,
     max_chars: int | None = None,
-) -> list[dict]:
+) -> list[Result | ItemError]:
     """Classify what can be classified; an error record for the rest, in input order.
 
     Good texts go through one vectorised ``model.classify_many`` call. A text that fails
@@ -313,14 +318,14 @@ def classify_records(
     id_list = list(ids) if ids is not None else [None] * len(texts)
     if len(id_list) != len(texts):
         raise InputError(f"{len(id_list)} ids for {len(texts)} texts", "invalid_input")
-    out: list[dict | None] = [None] * len(texts)
+    out: list[Result | ItemError | None] = [None] * len(texts)
     good: list[int] = []
     for i, text in enumerate(texts):
         try:
             check_text(text, max_chars)
             good.append(i)
         except InputError as e:
-            out[i] = error_item(id_list[i], e)
+            out[i] = cast(ItemError, error_item(id_list[i], e))
     good_texts = [str(texts[i]) for i in good]
     try:
         done = model.classify_many(good_texts) if good else []
@@ -332,5 +337,5 @@ def classify_records(
             except Exception as e:
                 done.append(error_item(id_list[i], e))
     for i, r in zip(good, done, strict=True):
-        out[i] = r if "error" in r else {"id": id_list[i], **r}
-    return out  # type: ignore[return-value]
+        out[i] = cast(ItemError, r) if "error" in r else cast(Result, {"id": id_list[i], **r})
+    return [r for r in out if r is not None]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -41,11 +42,11 @@ def _slices(docs: list[Document]) -> dict[str, list[int]]:
 
 
 def evaluate(
-    model,
+    model: Any,
     docs: list[Document],
     train_labels: list[str] | None = None,
-    baselines: dict | None = None,
-) -> dict:
+    baselines: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
     """Metrics of ``model`` (a :class:`Classifier`) on ``docs``, with baselines on the same docs.
 
     Args:
@@ -156,7 +157,7 @@ def evaluate(
     }
 
 
-def format_report(rep: dict) -> str:
+def format_report(rep: dict[str, Any]) -> str:
     """Plain-text table of a report (CLI output)."""
     o = rep["overall"]
     lines = [
@@ -230,7 +231,7 @@ def for_renderer(text: str, renderer_shapes: bool | None = None) -> str:
     import arabic_reshaper
     from bidi import get_display
 
-    return get_display(arabic_reshaper.reshape(text))
+    return str(get_display(arabic_reshaper.reshape(text)))
 
 
 def _label_names(lang_pair: bool = True) -> list[str]:
@@ -238,7 +239,7 @@ def _label_names(lang_pair: bool = True) -> list[str]:
     return [for_renderer(f"{names[lab]['en']} / {names[lab]['ar']}") for lab in config.LABELS]
 
 
-def save_plots(rep: dict, folder: Path) -> list[Path]:
+def save_plots(rep: dict[str, Any], folder: Path) -> list[Path]:
     """Confusion matrix, per-element F1 and reliability diagram as PNGs in ``folder``.
 
     Uses matplotlib's object API (no pyplot, no backend switch), so calling it from a

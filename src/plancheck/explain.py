@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
+from typing import Any, cast
 
 import numpy as np
 
 from .config import ELEMENTS, LABELS, PACKAGE_DIR, display_names
+from .contract import Advice, Element, Reason, Result
 from .features import MASK_TOKEN
 from .text import fold_token, sentence_text
 
@@ -24,7 +26,9 @@ MAX_REASONS = 6
 @cache
 def advice_texts() -> dict[str, dict[str, str]]:
     """Advice per element and language (``en``, ``ar``), from ``advice.json``."""
-    data = json.loads((PACKAGE_DIR / "advice.json").read_text(encoding="utf-8"))
+    data: dict[str, dict[str, str]] = json.loads(
+        (PACKAGE_DIR / "advice.json").read_text(encoding="utf-8")
+    )
     missing = [
         e for e in ELEMENTS if not data.get(e, {}).get("en") or not data.get(e, {}).get("ar")
     ]
@@ -61,14 +65,15 @@ def elements_result(
     spans: list[tuple[int, int]],
     sent_scores: np.ndarray,
     thresholds: np.ndarray,
-) -> list[dict]:
+) -> list[Element]:
     """All eight elements in contract order, with score, presence and up to three evidence sentences."""
-    out = []
+    out: list[Element] = []
     for k, el in enumerate(ELEMENTS):
         col = sent_scores[:, k] if len(spans) else np.zeros(0)
         best = float(col.max()) if col.size else 0.0
         present = bool(col.size and best >= thresholds[k])
-        evidence, ev_spans = [], []
+        evidence: list[str] = []
+        ev_spans: list[list[int]] = []
         if present:
             order = np.argsort(-col, kind="stable")
             for i in order[:MAX_EVIDENCE]:
@@ -89,7 +94,7 @@ def elements_result(
     return out
 
 
-def advice_for(missing: list[str], language: str) -> list[dict]:
+def advice_for(missing: list[str], language: str) -> list[Advice]:
     lang = advice_language(language)
     texts = advice_texts()
     return [{"element": e, "message": texts[e][lang]} for e in missing]
@@ -116,8 +121,8 @@ def reasons_result(
     text: str,
     normalized_words: set[str],
     language: str,
-    signals: list[dict],
-) -> list[dict]:
+    signals: list[dict[str, Any]],
+) -> list[Reason]:
     """Readable reasons from (source, feature name, contribution) triples.
 
     Word n-grams are shown in the text's own spelling; character n-grams are credited to the
@@ -170,18 +175,16 @@ def assemble(
     *,
     label_probs: np.ndarray,
     language: str,
-    elements: list[dict],
-    signals: list[dict],
-    reasons: list[dict],
+    elements: list[Element],
+    signals: list[dict[str, Any]],
+    reasons: list[Reason],
     model_version: str,
-    doc_id: str | None = None,
-) -> dict:
+    doc_id: Any = None,
+) -> Result:
     """The contract's result dict, fields in the contract's order."""
     k = int(np.argmax(label_probs))
     missing = [e["id"] for e in elements if not e["present"]]
-    result: dict = {}
-    if doc_id is not None:
-        result["id"] = doc_id
+    result: dict[str, Any] = {} if doc_id is None else {"id": doc_id}
     result.update(
         {
             "label": LABELS[k],
@@ -205,4 +208,4 @@ def assemble(
             "model_version": model_version,
         }
     )
-    return result
+    return cast(Result, result)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -213,7 +214,7 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         )
         return word, char
 
-    def fit(self, prepared: Prepared, y=None) -> SentenceFeaturizer:
+    def fit(self, prepared: Prepared, y: object = None) -> SentenceFeaturizer:
         word, char = self._vectorizers()
         sw = word.fit_transform(prepared.sentences)
         sc = char.fit_transform(prepared.sentences)
@@ -273,7 +274,7 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         m.sum_duplicates()
         return m
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state.pop("_word_ngrams", None)  # a cache, not model state: never pickled
         return state

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -27,6 +28,7 @@ from .signals import extract_signals
 from .text import word_count
 
 Progress = Callable[[str], None]
+Folds = list[tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass
@@ -57,7 +59,7 @@ class TrainParams:
     seed: int = config.SEED
     n_jobs: int = 2
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
@@ -76,7 +78,7 @@ class TrainParams:
 @dataclass
 class TrainResult:
     model: PlanModel
-    report: dict = field(default_factory=dict)
+    report: dict[str, Any] = field(default_factory=dict)
 
 
 def _label_ids(docs: list[Document]) -> np.ndarray:
@@ -104,8 +106,8 @@ def _meta_model(C: float) -> LogisticRegression:
     return LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
 
 
-def _fit_fold(x, y: np.ndarray, tr: np.ndarray, te: np.ndarray, C: float) -> np.ndarray:
-    return _ngram_model(C).fit(x[tr], y[tr]).decision_function(x[te])
+def _fit_fold(x: Any, y: np.ndarray, tr: np.ndarray, te: np.ndarray, C: float) -> np.ndarray:
+    return np.asarray(_ngram_model(C).fit(x[tr], y[tr]).decision_function(x[te]))
 
 
 def _meta_inputs(
@@ -115,7 +117,7 @@ def _meta_inputs(
     return np.hstack([logits, sig * use_sig, el * use_el]).astype(np.float64)
 
 
-def _meta_cv(z: np.ndarray, y: np.ndarray, folds, C: float) -> np.ndarray:
+def _meta_cv(z: np.ndarray, y: np.ndarray, folds: Folds, C: float) -> np.ndarray:
     logits = np.zeros((len(y), len(config.LABELS)))
     for tr, te in folds:
         logits[te] = _meta_model(C).fit(z[tr], y[tr]).decision_function(z[te])
@@ -163,8 +165,13 @@ class _Variant:
     """Features of train and dev for one masking choice, computed once for the whole grid."""
 
     def __init__(
-        self, train: list[Document], dev: list[Document], params: TrainParams, mask: bool, folds
-    ):
+        self,
+        train: list[Document],
+        dev: list[Document],
+        params: TrainParams,
+        mask: bool,
+        folds: Folds,
+    ) -> None:
         self.mask = mask
         self.prep = prepare([d.text for d in train], mask)
         self.fz = SentenceFeaturizer(
@@ -277,7 +284,7 @@ def train(
             f"(hard {r['cv_macro_f1_hard']:.3f})"
         )
 
-    def best_of(rows):
+    def best_of(rows: list[dict[str, Any]]) -> dict[str, Any]:
         return max(
             rows, key=lambda r: (r["cv_macro_f1"], r["cv_macro_f1_hard"], -r["C"], -r["meta_C"])
         )
