@@ -62,7 +62,7 @@ def load_model(path: str | Path | None = None, models_dir: str | Path | None = N
     return Classifier(model, card)
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> type[Classifier]:
     if name == "Classifier":
         from .classifier import Classifier
 

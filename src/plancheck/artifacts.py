@@ -14,6 +14,7 @@ import platform
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import joblib
 import sklearn
@@ -21,6 +22,9 @@ import sklearn
 from . import config
 from .errors import ModelIntegrityError, ModelNotFoundError
 from .text import FOLD_SHA256
+
+if TYPE_CHECKING:
+    from .classifier import PlanModel
 
 MODEL_FILE = "model.joblib"
 CARD_FILE = "model.json"
@@ -53,10 +57,10 @@ def _atomic_write(path: Path, data: str) -> None:
     os.replace(tmp, path)
 
 
-def save_model(model, card: dict, models_dir: Path | None = None) -> Path:
+def save_model(model: PlanModel, card: dict[str, Any], models_dir: Path | None = None) -> Path:
     """Write ``<models>/<version>/model.joblib`` and ``model.json``; does not make it current."""
     models_dir = config.models_dir(models_dir)
-    folder = models_dir / card["version"]
+    folder: Path = models_dir / card["version"]
     folder.mkdir(parents=True, exist_ok=False)
     path = folder / MODEL_FILE
     joblib.dump(model, path, compress=3)
@@ -75,11 +79,11 @@ def save_model(model, card: dict, models_dir: Path | None = None) -> Path:
     return folder
 
 
-def read_card(folder: Path) -> dict:
+def read_card(folder: Path) -> dict[str, Any]:
     path = Path(folder) / CARD_FILE
     if not path.is_file():
         raise ModelNotFoundError(f"no model card at {path}; train a model with `plancheck train`")
-    return json.loads(path.read_text(encoding="utf-8"))
+    return cast("dict[str, Any]", json.loads(path.read_text(encoding="utf-8")))
 
 
 def current_version(models_dir: Path | None = None) -> str | None:
@@ -140,7 +144,7 @@ def resolve(path: Path | str | None = None, models_dir: Path | None = None) -> P
     return folder
 
 
-def load_artifact(folder: Path) -> tuple[object, dict]:
+def load_artifact(folder: Path) -> tuple[PlanModel, dict[str, Any]]:
     """Verify the joblib file against its card (sha256, scikit-learn version), then load it."""
     card = read_card(folder)
     path = folder / MODEL_FILE

@@ -12,6 +12,7 @@ import os
 import warnings
 from functools import cache
 from pathlib import Path
+from typing import Any, cast
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -87,9 +88,11 @@ NEAR_DUP_NGRAM = 5
 
 
 @cache
-def display_names() -> dict:
+def display_names() -> dict[str, Any]:
     """Labels and elements in English and Arabic, from ``labels.json`` (editable data)."""
-    return json.loads((PACKAGE_DIR / "labels.json").read_text(encoding="utf-8"))
+    return cast(
+        "dict[str, Any]", json.loads((PACKAGE_DIR / "labels.json").read_text(encoding="utf-8"))
+    )
 
 
 # Defaults are resolved here, once: callers pass ``None`` for "the configured one".

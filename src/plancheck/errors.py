@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class PlancheckError(Exception):
     """Base class for every error plancheck raises on purpose."""
@@ -39,7 +41,7 @@ class NoTextError(UnreadableDocumentError):
     code = "no_text"
 
 
-def error_item(doc_id: object, exc: Exception) -> dict:
+def error_item(doc_id: object, exc: Exception) -> dict[str, Any]:
     """The one error-record shape of the library, batch and API: ``{"id", "error": {…}}``."""
     code = getattr(exc, "code", None) or "classification_failed"
     message = str(exc) if isinstance(exc, PlancheckError) else f"{type(exc).__name__}: {exc}"

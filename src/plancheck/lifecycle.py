@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
 from . import config
 from .artifacts import (
@@ -26,10 +28,10 @@ from .artifacts import (
     set_current,
 )
 from .baselines import tfidf_lr_predictions
-from .corpus import corpus_sha256, load_corpus
+from .corpus import Document, corpus_sha256, load_corpus
 from .errors import ModelNotFoundError
 from .evaluate import evaluate, fasttext_predictions, save_plots
-from .train import TrainParams, train
+from .train import Progress, TrainParams, train
 
 #: A candidate may be at most this much below the current model (test macro-F1 and element
 #: micro-F1) and still be promoted.
@@ -40,12 +42,12 @@ PROMOTION_TOLERANCE = 0.01
 class Candidate:
     version: str
     folder: Path
-    card: dict
+    card: dict[str, Any]
     promoted: bool
-    gate: dict
+    gate: dict[str, Any]
 
 
-def split_sha256(docs) -> str:
+def split_sha256(docs: Iterable[Document]) -> str:
     """Identity of an evaluation split: the gate only compares figures from the same one."""
     import hashlib
 
@@ -57,7 +59,7 @@ def split_sha256(docs) -> str:
     return h.hexdigest()
 
 
-def summary_metrics(report: dict) -> dict:
+def summary_metrics(report: dict[str, Any]) -> dict[str, Any]:
     """The figures a model card and ``models list`` show for one split."""
     return {
         "n": report["n"],
@@ -75,14 +77,18 @@ def summary_metrics(report: dict) -> dict:
     }
 
 
-def gate(candidate: dict, current: dict | None, tolerance: float = PROMOTION_TOLERANCE) -> dict:
+def gate(
+    candidate: dict[str, Any],
+    current: dict[str, Any] | None,
+    tolerance: float = PROMOTION_TOLERANCE,
+) -> dict[str, Any]:
     """Whether a candidate card may replace the current one (same test split, both metrics)."""
     if current is None:
         return {"passed": True, "why": "no current model"}
     c, k = candidate.get("metrics", {}).get("test"), current.get("metrics", {}).get("test")
     if not c or not k:
         return {"passed": False, "why": "a model lacks test metrics; evaluate it first"}
-    checks = {}
+    checks: dict[str, dict[str, Any]] = {}
     for key in ("macro_f1", "element_micro_f1"):
         checks[key] = {"candidate": c[key], "current": k[key], "ok": c[key] >= k[key] - tolerance}
     passed = all(v["ok"] for v in checks.values())
@@ -108,7 +114,7 @@ def train_candidate(
     force: bool = False,
     reason: str = "",
     with_fasttext: bool = True,
-    progress=None,
+    progress: Progress | None = None,
 ) -> Candidate:
     """Train, save, evaluate on dev and test, write reports; promote if asked and the gate allows.
 
@@ -126,7 +132,7 @@ def train_candidate(
     corpus_sha = corpus_sha256(corpus_path)
     result = train(docs, params, progress=say)
     version = new_version(corpus_sha)
-    card = {
+    card: dict[str, Any] = {
         "version": version,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "plancheck": _package_version(),
@@ -147,7 +153,7 @@ def train_candidate(
     card["metrics"] = {}
     for split in ("dev", "test"):
         split_docs = [d for d in docs if d.split == split]
-        extra = {
+        extra: dict[str, list[str]] = {
             "tfidf_lr": tfidf_lr_predictions(
                 [d.text for d in train_docs], train_labels, [d.text for d in split_docs]
             )
@@ -173,7 +179,7 @@ def train_candidate(
             f"{split}: macro-F1 {rep['overall']['macro_f1']:.3f}, element micro-F1 {rep['elements']['micro']['f1']:.3f}"
         )
     _atomic_write(folder / CARD_FILE, json.dumps(card, ensure_ascii=False, indent=2))
-    verdict = {"passed": False, "why": "not asked to promote"}
+    verdict: dict[str, Any] = {"passed": False, "why": "not asked to promote"}
     promoted = False
     if promote:
         cur = current_version(models_dir)
@@ -189,7 +195,9 @@ def train_candidate(
     return Candidate(version, folder, card, promoted, verdict)
 
 
-def current_on_split(version: str, models_dir: Path, corpus_path: Path | None = None) -> dict:
+def current_on_split(
+    version: str, models_dir: Path, corpus_path: Path | None = None
+) -> dict[str, Any]:
     """The card of ``version`` with test metrics on the corpus's *current* test split.
 
     When the corpus has grown since that model was evaluated, its card's figures come from
@@ -231,7 +239,7 @@ def promote(
     force: bool = False,
     reason: str = "",
     corpus_path: Path | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Make ``version`` current if it passes the gate against the current model (or ``force``).
 
     Both are judged on the test split of ``corpus_path`` (default: the project corpus); a
@@ -245,7 +253,11 @@ def promote(
     _check_loads(version, models_dir)
     same_split = cand.get("metrics", {}).get("test", {}).get("split_sha256")
     current = read_card(models_dir / cur) if cur else None
-    if current and same_split != current.get("metrics", {}).get("test", {}).get("split_sha256"):
+    if (
+        cur
+        and current
+        and same_split != current.get("metrics", {}).get("test", {}).get("split_sha256")
+    ):
         current = current_on_split(cur, models_dir, corpus_path)
         if same_split != current["metrics"]["test"]["split_sha256"]:
             cand = current_on_split(version, models_dir, corpus_path)
@@ -272,7 +284,7 @@ def rollback(models_dir: Path | None = None) -> str:
         if e["to"] == cur and e.get("from") and (models_dir / e["from"] / CARD_FILE).is_file():
             _check_loads(e["from"], models_dir)
             set_current(e["from"], models_dir, reason=f"rollback from {cur}")
-            return e["from"]
+            return cast(str, e["from"])
     raise ModelNotFoundError(
         "nothing to roll back to: no earlier current model in models/history.jsonl"
     )
@@ -292,7 +304,7 @@ def prune(keep: int, models_dir: Path | None = None) -> list[str]:
     return removed
 
 
-def list_models(models_dir: Path | None = None) -> list[dict]:
+def list_models(models_dir: Path | None = None) -> list[dict[str, Any]]:
     """One row per version: date, corpus hash, test macro-F1, element micro-F1, current."""
     models_dir = config.models_dir(models_dir)
     cur = current_version(models_dir)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 
@@ -20,7 +22,7 @@ def expected_calibration_error(probs: np.ndarray, y: np.ndarray, n_bins: int = 1
     return float(ece)
 
 
-def reliability_bins(probs: np.ndarray, y: np.ndarray, n_bins: int = 10) -> list[dict]:
+def reliability_bins(probs: np.ndarray, y: np.ndarray, n_bins: int = 10) -> list[dict[str, Any]]:
     """Per confidence bin: mean confidence, accuracy, count (for the reliability diagram)."""
     conf = probs.max(axis=1)
     correct = probs.argmax(axis=1) == y
@@ -46,7 +48,7 @@ def brier_score(probs: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(np.sum((probs - onehot) ** 2, axis=1))) if len(y) else 0.0
 
 
-def prf(tp: int, fp: int, fn: int) -> dict:
+def prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
@@ -60,7 +62,7 @@ def prf(tp: int, fp: int, fn: int) -> dict:
 
 def label_metrics(
     y_true: list[str], y_pred: list[str], labels: tuple[str, ...], over_truth: bool = False
-) -> dict:
+) -> dict[str, Any]:
     """Per-class P/R/F1, macro-F1, accuracy and the confusion matrix (rows = truth).
 
     ``over_truth``: average F1 only over the labels that occur in ``y_true`` — for slices
@@ -93,7 +95,7 @@ def label_metrics(
     }
 
 
-def element_metrics(truth: np.ndarray, pred: np.ndarray, names: tuple[str, ...]) -> dict:
+def element_metrics(truth: np.ndarray, pred: np.ndarray, names: tuple[str, ...]) -> dict[str, Any]:
     """Per-element and micro P/R/F1 of document-level presence."""
     per = {}
     tps = fps = fns = 0

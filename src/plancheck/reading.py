@@ -14,8 +14,12 @@ import re
 import unicodedata
 import zipfile
 from pathlib import PureWindowsPath
+from typing import TYPE_CHECKING
 
 from .errors import NoTextError, UnreadableDocumentError, UnsupportedDocumentTypeError
+
+if TYPE_CHECKING:
+    from docx.table import Table
 
 #: File extensions :func:`read_document` understands (lower case, with the dot).
 SUPPORTED_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf")
@@ -189,11 +193,11 @@ def _read_docx(data: bytes) -> str:
     return "\n".join(lines)
 
 
-def _table_lines(table, lines: list[str], table_type: type) -> None:
+def _table_lines(table: Table, lines: list[str], table_type: type[Table]) -> None:
     """One line per table row (cells joined by `` | ``); nested tables follow their row."""
     for row in table.rows:
         cells: list[str] = []
-        nested: list = []
+        nested: list[Table] = []
         seen: set[int] = set()
         for cell in row.cells:
             if id(cell._tc) in seen:  # a merged cell is returned once per grid column
@@ -231,7 +235,7 @@ def _read_pdf(data: bytes) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             try:
-                ok = reader.decrypt("")
+                ok: int = reader.decrypt("")
             except Exception:
                 ok = 0
             if not ok:

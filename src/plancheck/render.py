@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .config import display_names
+from .contract import Result
 from .explain import advice_language
 
 
@@ -36,7 +37,7 @@ _UI = {
 }
 
 
-def render_result(result: dict, shape: bool = False) -> str:
+def render_result(result: Result, shape: bool = False) -> str:
     """Label, confidence, the eight-element checklist with evidence, advice, signals, reasons."""
     lang = advice_language(result["language"])
     ui, names = _UI[lang], display_names()

@@ -490,3 +490,27 @@ def test_rules_file_loads_and_rejects_a_phrase_in_two_lexicons():
     bad["lexicons"]["event"]["phrases"].append("Ramadan")
     with pytest.raises(ValueError, match="both"):
         _Rules(bad)
+
+
+def test_signals_do_not_depend_on_the_hash_seed() -> None:
+    """The compiled tables once iterated a set: another PYTHONHASHSEED moved a match."""
+    import subprocess
+    import sys
+
+    code = (
+        "import json, hashlib; from plancheck.corpus import load_corpus; "
+        "from plancheck.signals import extract_signals; h = hashlib.sha256(); "
+        "[h.update(json.dumps(extract_signals(d.text), ensure_ascii=False).encode()) "
+        "for d in load_corpus()[:400]]; print(h.hexdigest())"
+    )
+    outs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outs) == 1

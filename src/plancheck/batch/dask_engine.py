@@ -9,6 +9,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -25,6 +26,13 @@ from .outputs import encode_parquet
 from .sinks import partial_path, write_parquet_atomic
 from .summary import Tally, make_summary, progress_bar
 from .workers import _STATE, classify_docs, default_jobs
+
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+    import pandas as pd
+    from distributed import Client, LocalCluster, Worker
+
+    from ..classifier import Classifier
 
 
 def install_shipped_model(version: str, files: dict[str, bytes]) -> None:
@@ -44,12 +52,12 @@ def model_plugin_class() -> type:
     from distributed import WorkerPlugin
 
     class ModelPlugin(WorkerPlugin):
-        def __init__(self, version: str, files: dict[str, bytes]):
+        def __init__(self, version: str, files: dict[str, bytes]) -> None:
             self.name = f"plancheck-model-{version}"
             self.version = version
             self.files = files
 
-        def setup(self, worker) -> None:
+        def setup(self, worker: Worker) -> None:
             install_shipped_model(self.version, self.files)
 
     return ModelPlugin
@@ -60,14 +68,14 @@ def model_files(folder: Path) -> dict[str, bytes]:
     return {name: (folder / name).read_bytes() for name in (MODEL_FILE, CARD_FILE)}
 
 
-def dask_classifier(version: str):
+def dask_classifier(version: str) -> Classifier:
     try:
-        return _STATE[f"dask:{version}"]
+        return cast("Classifier", _STATE[f"dask:{version}"])
     except KeyError:
         raise BatchRunError(f"model {version} was not installed on this Dask worker") from None
 
 
-def partition_docs(df, id_col: str, text_col: str, first_row: int) -> list[Doc]:
+def partition_docs(df: pd.DataFrame, id_col: str, text_col: str, first_row: int) -> list[Doc]:
     """A partition (pandas) as :class:`Doc` records, read through Arrow exactly as the local
     Parquet reader reads batches; row numbers continue from ``first_row``."""
     table = pa.Table.from_pandas(df, preserve_index=False)
@@ -79,7 +87,7 @@ def part_name(number: int) -> str:
     return f"part-{number:05d}.parquet"
 
 
-def tally_frame(tally: Tally):
+def tally_frame(tally: Tally) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame(
@@ -97,15 +105,15 @@ def tally_of_part(path: Path) -> Tally:
 
 
 def classify_partition(
-    df,
+    df: pd.DataFrame,
     out_dir: str,
     version: str,
     id_col: str,
     text_col: str,
-    offsets: tuple,
+    offsets: tuple[int, ...],
     resume: bool,
-    partition_info=None,
-):
+    partition_info: dict[str, Any] | None = None,
+) -> pd.DataFrame:
     """``map_partitions`` function: classify a partition, write it as one Parquet part.
 
     Uses the same vectorised code path as the local engine (:func:`classify_docs` and
@@ -124,24 +132,25 @@ def classify_partition(
     return tally_frame(tally)
 
 
-def dask_client(opts: BatchOptions, jobs: int):
+def dask_client(opts: BatchOptions, jobs: int) -> tuple[Client, LocalCluster | None]:
     """A client of the cluster at ``--scheduler``, or of a new local cluster on 127.0.0.1."""
     from distributed import Client, LocalCluster
 
     if opts.scheduler:
         try:
-            return Client(opts.scheduler, timeout="20s"), None
+            # distributed leaves Client.__init__ and LocalCluster.__init__ unannotated
+            return Client(opts.scheduler, timeout="20s"), None  # type: ignore[no-untyped-call]
         except OSError as e:
             raise BatchRunError(
                 f"cannot reach the Dask scheduler at {opts.scheduler}: {e}"
             ) from None
-    cluster = LocalCluster(
+    cluster = LocalCluster(  # type: ignore[no-untyped-call]
         n_workers=jobs, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
     )
-    return Client(cluster), cluster
+    return Client(cluster), cluster  # type: ignore[no-untyped-call]
 
 
-def row_offsets(ddf, id_col: str, text_col: str) -> tuple:
+def row_offsets(ddf: dd.DataFrame, id_col: str, text_col: str) -> tuple[int, ...]:
     """First row number of each partition (only needed when there is no id column)."""
     if id_col in ddf.columns:
         return ()
@@ -166,7 +175,7 @@ def check_dask_io(opts: BatchOptions) -> None:
         )
 
 
-def run_dask(opts: BatchOptions) -> dict:
+def run_dask(opts: BatchOptions) -> dict[str, Any]:
     """Classify a Parquet dataset with Dask into a folder of Parquet parts (OUTPUT)."""
     check_options(opts)
     check_dask_io(opts)
@@ -180,7 +189,7 @@ def run_dask(opts: BatchOptions) -> dict:
         client.register_plugin(model_plugin_class()(version, model_files(folder)))
         tally = collect_tallies(client, classify_dataset(opts, partial, version), opts.quiet)
     finally:
-        client.close()
+        client.close()  # type: ignore[no-untyped-call]  # unannotated in distributed
         if cluster is not None:
             cluster.close()
     finish_dask_output(partial, opts.output)
@@ -201,7 +210,7 @@ def prepare_dask_output(opts: BatchOptions) -> Path:
     return partial
 
 
-def classify_dataset(opts: BatchOptions, partial: Path, version: str):
+def classify_dataset(opts: BatchOptions, partial: Path, version: str) -> dd.DataFrame:
     """The lazy per-partition tallies: each partition classified and written as one part."""
     import dask.dataframe as dd
 
@@ -209,7 +218,7 @@ def classify_dataset(opts: BatchOptions, partial: Path, version: str):
     check_columns(ddf.columns, opts.id_col, opts.text_col, opts.input)
     ddf = ddf[[c for c in (opts.id_col, opts.text_col) if c in ddf.columns]]
     offsets = row_offsets(ddf, opts.id_col, opts.text_col)
-    return ddf.map_partitions(
+    tallies: dd.DataFrame = ddf.map_partitions(  # dask types map_partitions as Any
         classify_partition,
         str(partial),
         version,
@@ -219,17 +228,19 @@ def classify_dataset(opts: BatchOptions, partial: Path, version: str):
         opts.resume,
         meta={"n": "int64", "tally": "object"},
     )
+    return tallies
 
 
-def collect_tallies(client, tallies, quiet: bool) -> Tally:
+def collect_tallies(client: Client, tallies: dd.DataFrame, quiet: bool) -> Tally:
     """Compute the partitions, updating the progress bar as each one finishes."""
     from distributed import as_completed
 
-    futures = client.compute(tallies.to_delayed())
+    # compute and to_delayed are unannotated in distributed / dask
+    futures = client.compute(tallies.to_delayed())  # type: ignore[no-untyped-call]
     tally = Tally()
     bar = progress_bar(None, quiet)
     try:
-        for future in as_completed(futures):
+        for future in as_completed(futures):  # type: ignore[no-untyped-call]  # unannotated
             frame = future.result()
             part = Tally.from_dict(json.loads(frame["tally"].iloc[0]))
             tally.merge(part)

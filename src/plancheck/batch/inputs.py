@@ -7,7 +7,7 @@ import math
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar, cast
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -23,6 +23,8 @@ from .outputs import OUTPUT_FORMATS, TABLE_FORMATS
 #: A file in a folder input larger than this is an error record, not read into memory.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
+T = TypeVar("T")
+
 
 class Doc(NamedTuple):
     """One input record. Exactly one of ``text``, ``path`` and ``error`` is meaningful."""
@@ -33,9 +35,9 @@ class Doc(NamedTuple):
     error: str | None = None  # already known to be bad (broken JSON line, no text)
 
 
-def chunked(items: Iterable, size: int) -> Iterator[list]:
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
     """Lists of ``size`` items (the last may be shorter)."""
-    chunk: list = []
+    chunk: list[T] = []
     for item in items:
         chunk.append(item)
         if len(chunk) >= size:
@@ -67,7 +69,9 @@ def table_doc(id_value: object, text_value: object, row: int, text_col: str) -> 
     return Doc(doc_id, text=text_value)
 
 
-def table_docs(ids: list | None, texts: list, first_row: int, text_col: str) -> list[Doc]:
+def table_docs(
+    ids: list[Any] | None, texts: list[Any], first_row: int, text_col: str
+) -> list[Doc]:
     """Rows ``first_row + 1 …`` of a table as documents (``ids`` None: no id column)."""
     ids = ids if ids is not None else [None] * len(texts)
     return [
@@ -222,7 +226,7 @@ def count_inputs(path: Path, kind: str) -> int | None:
     if kind == "folder":
         return len(list_documents(path))
     if kind == "parquet":
-        return open_parquet(path).metadata.num_rows
+        return cast(int, open_parquet(path).metadata.num_rows)  # pyarrow is untyped
     return None
 
 

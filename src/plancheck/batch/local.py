@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 from .dask_engine import run_dask
 from .inputs import Doc, count_inputs, input_kind, output_format, peek, read_chunks
@@ -14,7 +15,7 @@ from .summary import Tally, make_summary, progress_bar, write_summary
 from .workers import chunk_runner, default_jobs, run_chunks
 
 
-def run_local(opts: BatchOptions) -> dict:
+def run_local(opts: BatchOptions) -> dict[str, Any]:
     """Classify INPUT into OUTPUT on this machine; returns the summary."""
     check_options(opts)
     kind = input_kind(opts.input)
@@ -59,7 +60,7 @@ def write_all(
     return tally, resumed
 
 
-def classify_batch(opts: BatchOptions) -> dict:
+def classify_batch(opts: BatchOptions) -> dict[str, Any]:
     """Run the batch with the chosen engine; returns the summary (also written if asked)."""
     summary = run_dask(opts) if opts.engine == "dask" else run_local(opts)
     if opts.summary:

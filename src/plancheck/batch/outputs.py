@@ -5,14 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeAlias
 
 import pyarrow as pa
 
 from ..config import ELEMENTS, LABELS
 
 TABLE_FORMATS: tuple[str, ...] = (".jsonl", ".csv", ".parquet")
+
+#: An output record: a result, or an error record ``{"id", "error"}`` (read, never changed).
+Record: TypeAlias = Mapping[str, Any]
 
 
 OUTPUT_FORMATS: tuple[str, ...] = (".jsonl", ".csv", ".parquet")
@@ -59,7 +62,7 @@ def error_text(error: object) -> str:
     return str(error)
 
 
-def flat_row(result: dict) -> dict:
+def flat_row(result: Record) -> dict[str, Any]:
     """A result as one flat row (CSV and Parquet columns); error records fill ``error`` only."""
     row: dict[str, Any] = dict.fromkeys(FLAT_COLUMNS)
     row["id"] = None if result.get("id") is None else str(result["id"])
@@ -76,11 +79,11 @@ def flat_row(result: dict) -> dict:
     return row
 
 
-def to_json(result: dict) -> str:
+def to_json(result: Record) -> str:
     return json.dumps(result, ensure_ascii=False)
 
 
-def encode_jsonl(results: list[dict]) -> str:
+def encode_jsonl(results: list[Record]) -> str:
     """JSONL text: the full result shape, one line per document (ids included)."""
     return "".join(to_json(r) + "\n" for r in results)
 
@@ -89,7 +92,7 @@ def csv_cell(value: object) -> object:
     return "" if value is None else value
 
 
-def encode_csv(results: list[dict], header: bool = False) -> str:
+def encode_csv(results: list[Record], header: bool = False) -> str:
     """CSV text of the flat rows (with the header line when ``header``)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -101,7 +104,7 @@ def encode_csv(results: list[dict], header: bool = False) -> str:
     return buf.getvalue()
 
 
-def encode_parquet(results: list[dict]) -> pa.Table:
+def encode_parquet(results: list[Record]) -> pa.Table:
     """An Arrow table of the flat rows plus ``result_json`` (the JSONL line of each record)."""
     rows = []
     for r in results:
@@ -111,7 +114,7 @@ def encode_parquet(results: list[dict]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=PARQUET_SCHEMA)
 
 
-ENCODERS: dict[str, Callable[[list[dict]], Any]] = {
+ENCODERS: dict[str, Callable[[list[Record]], Any]] = {
     "jsonl": encode_jsonl,
     "csv": encode_csv,
     "parquet": encode_parquet,

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import IO, Any, NamedTuple
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -94,7 +93,7 @@ class TextSink(Sink):
 
     def __init__(self, output: Path):
         super().__init__(output)
-        self.fh: io.TextIOBase | None = None
+        self.fh: IO[str] | None = None
 
     def start(self, resume: bool) -> int:
         kept = self.repair() if resume and self.partial.is_file() else 0
@@ -212,7 +211,10 @@ class CsvSink(TextSink):
         next(rows, None)  # header
         index = {c: k for k, c in enumerate(FLAT_COLUMNS)}
         for row, _ in rows:
-            cell = lambda c, row=row: row[index[c]] or None  # noqa: E731
+
+            def cell(c: str, row: list[str] = row) -> str | None:
+                return row[index[c]] or None
+
             missing = [m for m in row[index["missing"]].split(";") if m]
             yield KeptRecord(cell("id"), cell("label"), cell("language"), missing, cell("error"))
 

@@ -8,11 +8,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import LABELS
 from .options import BatchOptions
-from .outputs import error_text
+from .outputs import Record, error_text
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 
 @dataclass
@@ -21,10 +24,10 @@ class Tally:
 
     documents: int = 0
     errors: int = 0
-    labels: Counter = field(default_factory=Counter)
-    languages: Counter = field(default_factory=Counter)
-    missing: Counter = field(default_factory=Counter)
-    error_examples: list = field(default_factory=list)
+    labels: Counter[str | None] = field(default_factory=Counter)
+    languages: Counter[str | None] = field(default_factory=Counter)
+    missing: Counter[str] = field(default_factory=Counter)
+    error_examples: list[dict[str, Any]] = field(default_factory=list)
 
     MAX_EXAMPLES = 5
 
@@ -46,12 +49,12 @@ class Tally:
         self.languages[language] += 1
         self.missing.update(missing)
 
-    def add_result(self, r: dict) -> None:
+    def add_result(self, r: Record) -> None:
         self.add(
             r.get("id"), r.get("label"), r.get("language"), r.get("missing", ()), r.get("error")
         )
 
-    def add_flat(self, row: dict) -> None:
+    def add_flat(self, row: dict[str, Any]) -> None:
         missing = row.get("missing") or ""
         self.add(
             row.get("id"),
@@ -70,7 +73,7 @@ class Tally:
         room = self.MAX_EXAMPLES - len(self.error_examples)
         self.error_examples.extend(other.error_examples[: max(room, 0)])
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "documents": self.documents,
             "classified": self.documents - self.errors,
@@ -82,7 +85,7 @@ class Tally:
         }
 
     @classmethod
-    def from_dict(cls, d: dict) -> Tally:
+    def from_dict(cls, d: dict[str, Any]) -> Tally:
         t = cls(
             documents=d["documents"], errors=d["errors"], error_examples=list(d["error_examples"])
         )
@@ -92,7 +95,7 @@ class Tally:
         return t
 
 
-def progress_bar(total: int | None, quiet: bool):
+def progress_bar(total: int | None, quiet: bool) -> tqdm:
     from tqdm import tqdm
 
     return tqdm(
@@ -107,7 +110,7 @@ def progress_bar(total: int | None, quiet: bool):
 
 def make_summary(
     opts: BatchOptions, tally: Tally, resumed: int, seconds: float, version: str, jobs: int
-) -> dict:
+) -> dict[str, Any]:
     done = tally.documents - resumed
     return {
         "input": str(opts.input),
@@ -122,10 +125,10 @@ def make_summary(
     }
 
 
-def format_summary(s: dict) -> str:
+def format_summary(s: dict[str, Any]) -> str:
     """The summary as a few readable lines (for stderr)."""
 
-    def counts(d: dict) -> str:
+    def counts(d: dict[str, Any]) -> str:
         return ", ".join(f"{k} {v}" for k, v in d.items()) or "-"
 
     lines = [
@@ -147,6 +150,6 @@ def format_summary(s: dict) -> str:
     return "\n".join(lines)
 
 
-def write_summary(summary: dict, path: Path) -> None:
+def write_summary(summary: dict[str, Any], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -8,19 +8,23 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from multiprocessing.context import BaseContext
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from .. import load_model
 from ..classifier import classify_records
 from ..errors import BatchRunError, InputError, PlancheckError, error_item
 from ..reading import read_document
 from .inputs import Doc, read_file
-from .outputs import ENCODERS
+from .outputs import ENCODERS, Record
 from .summary import Tally
+
+if TYPE_CHECKING:
+    from ..classifier import Classifier
 
 _STATE: dict[str, Any] = {}
 
@@ -54,14 +58,14 @@ def start_parent_watchdog(interval: float = 1.0) -> None:
     threading.Thread(target=watch, name="plancheck-parent-watchdog", daemon=True).start()
 
 
-def worker_classifier():
+def worker_classifier() -> Classifier:
     """The classifier :func:`init_worker` loaded in this process."""
     if "classifier" not in _STATE:
         raise BatchRunError(_STATE.get("load_error", "no model loaded in this worker"))
-    return _STATE["classifier"]
+    return cast("Classifier", _STATE["classifier"])
 
 
-def error_record(doc_id: Any, message: str, code: str = "invalid_input") -> dict:
+def error_record(doc_id: Any, message: str, code: str = "invalid_input") -> dict[str, Any]:
     """The output record of a document that could not be read or classified."""
     return error_item(doc_id, InputError(message, code))
 
@@ -75,9 +79,9 @@ def doc_text(doc: Doc) -> object:
     return doc.text
 
 
-def classify_docs(clf, docs: list[Doc]) -> list[dict]:
+def classify_docs(clf: Classifier, docs: list[Doc]) -> list[Record]:
     """Results for a chunk, in its order: files read here, then ``classify_records``."""
-    results: list[dict | None] = [None] * len(docs)
+    results: list[Record | None] = [None] * len(docs)
     good: list[int] = []
     texts: list[object] = []
     for i, doc in enumerate(docs):
@@ -89,7 +93,7 @@ def classify_docs(clf, docs: list[Doc]) -> list[dict]:
     classified = classify_records(clf, texts, [docs[i].id for i in good]) if texts else []
     for i, result in zip(good, classified, strict=True):
         results[i] = result
-    return results  # type: ignore[return-value]
+    return results  # type: ignore[return-value]  # every slot is filled by now
 
 
 class ChunkOut(NamedTuple):
@@ -122,7 +126,7 @@ def worker_ready() -> int:
     return os.getpid()
 
 
-def pool_context():
+def pool_context() -> BaseContext:
     """``fork`` where there is one: workers inherit the imported libraries (importing
     scikit-learn in each worker costs seconds), then load the model in their initializer."""
     import multiprocessing as mp
@@ -183,7 +187,7 @@ def run_chunks(
         for chunk in chunks:
             yield process_chunk(chunk, fmt)
         return
-    pending: deque = deque()
+    pending: deque[Future[ChunkOut]] = deque()
     try:
         for chunk in chunks:
             pending.append(pool.submit(process_chunk, chunk, fmt))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -30,5 +31,5 @@ models_app = typer.Typer(
 app.add_typer(models_app, name="models")
 
 
-def _progress(quiet: bool):
+def _progress(quiet: bool) -> Callable[[str], None] | None:
     return None if quiet else (lambda msg: typer.echo(msg, err=True))

@@ -1,6 +1,7 @@
 """The labeled corpus: records, frozen splits, statistics and the tell checks."""
 
 from ..errors import CorpusError
+from ..text import word_count
 from .documents import (
     Document,
     corpus_sha256,
@@ -9,7 +10,7 @@ from .documents import (
     split_docs,
     write_corpus,
 )
-from .registers import FAMILIES, register_family, word_count
+from .registers import FAMILIES, register_family
 from .splits import (
     SPLIT_TARGETS,
     add_documents,

@@ -48,6 +48,8 @@ _FAMILY_OF: dict[str, str] = {
             "review",
             "invoice",
             "article",
+            "hr_memo",
+            "sales_pitch",
         ),
         "other_forms",
     ),

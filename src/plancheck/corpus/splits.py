@@ -82,7 +82,7 @@ def assign_splits(existing: list[Document], new: list[dict[str, Any]]) -> list[d
             # keep an existing document as the root so its split wins
             parent[max(ri, rj)] = min(ri, rj)
 
-    counts: dict[tuple[str, str, str], Counter] = defaultdict(Counter)
+    counts: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
     for d in existing:
         if d.source == "handwritten":
             counts[_stratum(d.label, d.lang, d.form, d.text)][d.split] += 1

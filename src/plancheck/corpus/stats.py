@@ -9,8 +9,9 @@ from typing import Any
 
 from .. import config
 from ..baselines import one_word_rule
+from ..text import word_count
 from .documents import Document
-from .registers import FAMILIES, register_family, word_count
+from .registers import FAMILIES, register_family
 from .splits import near_duplicate_pairs
 from .tells import TellReport, format_tells
 

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -37,7 +38,7 @@ _WORD = re.compile(r"\w+")
 
 
 @cache
-def tell_lists() -> dict:
+def tell_lists() -> dict[str, Any]:
     """Dialect markers and self-explanation patterns (``tells.json``), folded once."""
     raw = json.loads((config.PACKAGE_DIR / "tells.json").read_text(encoding="utf-8"))
     markers = {d: frozenset(normalize(w) for w in ws) for d, ws in raw["dialect_markers"].items()}
@@ -129,7 +130,9 @@ def best_word_rule(docs: list[Document]) -> tuple[str, str, float]:
     return str(words[k]), config.LABELS[int(present[k].argmax())], float(acc[k])
 
 
-def skewed_words(docs: list[Document], top: int = 30, min_df: int = 8) -> dict[str, list]:
+def skewed_words(
+    docs: list[Document], top: int = 30, min_df: int = 8
+) -> dict[str, list[tuple[str, float, float]]]:
     """Per label, the words whose document frequency is most skewed toward it (log-odds z)."""
     vec = CountVectorizer(
         analyzer="word",
@@ -141,7 +144,7 @@ def skewed_words(docs: list[Document], top: int = 30, min_df: int = 8) -> dict[s
     x = vec.fit_transform([d.text for d in docs]).tocsc()
     words = vec.get_feature_names_out()
     labels = np.asarray([d.label for d in docs])
-    out: dict[str, list] = {}
+    out: dict[str, list[tuple[str, float, float]]] = {}
     for lab in config.LABELS:
         inside = labels == lab
         df_in = np.asarray(x[inside].sum(axis=0)).ravel()
@@ -164,7 +167,7 @@ def formula_lines(docs: list[Document], min_chars: int = 20) -> dict[str, tuple[
     out = {}
     for lab in config.LABELS:
         mine = [d for d in docs if d.label == lab]
-        c: Counter = Counter()
+        c: Counter[str] = Counter()
         for d in mine:
             c.update({normalize(ln) for ln in d.text.splitlines() if len(ln.strip()) >= min_chars})
         line, n = c.most_common(1)[0] if c else ("", 0)
@@ -184,7 +187,7 @@ class TellReport:
     one_word_rule_accuracy: float
     best_word_rule: tuple[str, str, float]
     formula_lines: dict[str, tuple[str, float]]
-    skewed_words: dict[str, list]
+    skewed_words: dict[str, list[tuple[str, float, float]]]
 
     @property
     def failures(self) -> list[str]:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeAlias
 
 from ..text.fold import _SEP, _TRAILING_MARKS, fold_with_offsets
-from .regex import _GATE_RX, _GATES, _GROUP, _PRIORITY, _T_DIGIT, Item
+from .regex import _GATE_RX, _GATES, _GROUP, _PRIORITY, _T_DIGIT, Item, LexEntry
 from .rules import _Rules, _rules
+
+#: A scanned word or number: (start, end, lexicon entry, time patterns to try, partner tags).
+_Hit: TypeAlias = tuple[int, int, LexEntry | None, tuple[str, ...], int]
 
 # --- extraction -------------------------------------------------------------------------
 
@@ -18,9 +22,9 @@ def _prefix_end(f: str, s: int, e: int, nwords: int) -> int:
     return seps[nwords - 1].start() if len(seps) >= nwords else e
 
 
-def _digit_hits(R: _Rules, f: str) -> list[tuple]:
+def _digit_hits(R: _Rules, f: str) -> list[_Hit]:
     """Numbers that start a token (a clitic و/ب/ل/ف may be attached, or "FY") and ٪ signs."""
-    hits = []
+    hits: list[_Hit] = []
     for m in R.digit_rx.finditer(f):
         s = m.start()
         g = m.group()
@@ -39,24 +43,27 @@ def _digit_hits(R: _Rules, f: str) -> list[tuple]:
     return hits
 
 
-def _scan(R: _Rules, f: str) -> tuple[list[Item], list, list, list[Item], list[Item]]:
+def _scan(
+    R: _Rules, f: str
+) -> tuple[list[Item], list[tuple[int, int]], list[tuple[int, int]], list[Item], list[Item]]:
     """Lexicon cues, and time patterns tried at their starter words."""
     get = R.scan.get
-    hits = [
+    hits: list[_Hit] = [
         (m.start(), m.end(), *h)
         for m in R.word_rx.finditer(f)
         if (h := get(m.group()) or get(_SEP.sub(" ", m.group()))) is not None
     ]
     tags = 0
-    for h in hits:
-        tags |= h[4]
+    for hit in hits:
+        tags |= hit[4]
     digits = _digit_hits(R, f)
     if digits:
         hits.extend(digits)
         hits.sort(key=itemgetter(0))
         tags |= _T_DIGIT
     # Patterns whose partner never occurs in this document are not tried at all.
-    gates: dict[str, tuple | None] = {}
+    gates: dict[str, tuple[int | re.Pattern[str], int] | None] = {}
+    partner: int | tuple[str, ...] | re.Pattern[str]
     for name, (partner, window) in _GATES.items():
         if isinstance(partner, int):
             gates[name] = (partner, window) if tags & partner else None
@@ -128,7 +135,9 @@ def _scan(R: _Rules, f: str) -> tuple[list[Item], list, list, list[Item], list[I
     return items, negs, cues, tbox, adjs
 
 
-def _apply_negation(R: _Rules, f: str, items: list[Item], negs: list, tbox: list[Item]) -> None:
+def _apply_negation(
+    R: _Rules, f: str, items: list[Item], negs: list[tuple[int, int]], tbox: list[Item]
+) -> None:
     """'not a launch plan', 'مش عرض وخلاص': a negated time-box cue becomes an ongoing cue."""
     if not negs:
         return
@@ -151,7 +160,9 @@ def _apply_negation(R: _Rules, f: str, items: list[Item], negs: list, tbox: list
             it[0], it[2], it[3] = best, "ongoing", None
 
 
-def _pair_reviews(R: _Rules, f: str, items: list[Item], cues: list, adjs: list[Item]) -> None:
+def _pair_reviews(
+    R: _Rules, f: str, items: list[Item], cues: list[tuple[int, int]], adjs: list[Item]
+) -> None:
     """A cadence next to a review word (same clause) is a review: 'نراجع كل ٣ أشهر'."""
     if not cues:
         return
@@ -192,7 +203,8 @@ def _resolve(items: list[Item]) -> list[Item]:
     kept: dict[str, list[tuple[int, int]]] = {}
     out: list[Item] = []
     for it in order:
-        taken = kept.setdefault(_GROUP.get(it[2], it[2]), [])
+        kind: str = it[2]
+        taken = kept.setdefault(_GROUP.get(kind, kind), [])
         if any(it[0] < e and s < it[1] for s, e in taken):
             continue
         taken.append((it[0], it[1]))
@@ -202,7 +214,7 @@ def _resolve(items: list[Item]) -> list[Item]:
     return out
 
 
-def extract_signals(text: str) -> list[dict]:
+def extract_signals(text: str) -> list[dict[str, Any]]:
     """Signals found in the ORIGINAL text, in order of position.
 
     Each signal is ``{"kind", "text", "start", "end"}`` where ``text == original[start:end]``,
@@ -225,7 +237,7 @@ def extract_signals(text: str) -> list[dict]:
     items, negs, cues, tbox, adjs = _scan(R, f)
     _apply_negation(R, f, items, negs, tbox)
     _pair_reviews(R, f, items, cues, adjs)
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     n = len(text)
     for s, e, kind, value in _resolve(items):
         if offsets is not None:

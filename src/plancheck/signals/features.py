@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from .kinds import KINDS
 from .rules import _rules
@@ -10,7 +11,7 @@ from .rules import _rules
 # --- features ---------------------------------------------------------------------------
 
 
-def signal_features(signals: list[dict]) -> list[float]:
+def signal_features(signals: list[dict[str, Any]]) -> list[float]:
     """Numbers in [0, 1] for a linear label model, one per :data:`FEATURE_NAMES`.
 
     Args:

@@ -3,15 +3,64 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from ..text.fold import _SEP
 from .regex import Item
+
+#: One end of a date range: (calendar, month, day, year); ("?", None, day, None) for a bare
+#: day, ("eid", kind, (modifier, n), None) for an Eid, ("rel", None, None, None) for "end of".
+_Endpoint: TypeAlias = tuple[str, Any, Any, int | None]
+
+
+def _leading_int(s: str) -> int:
+    """The number ``s`` starts with (its pattern guarantees a digit there)."""
+    return int(cast("re.Match[str]", re.match(r"\d+", s)).group())
 
 
 class _Handlers:
     """What each time pattern reads from its match: an item, or ``None`` to reject it."""
 
-    def _lead(self, rx: re.Pattern, f: str, s: int, lo: int) -> int:
+    # Built by ``_TimePatterns._build_time`` (and ``_Rules``) from ``signals.json``.
+    numbers: dict[str, float]
+    unit_days: dict[str, float]
+    unit_min: dict[str, float]
+    unit_max: dict[str, float]
+    forms: dict[str, str]
+    duals: dict[str, str]
+    sing: dict[str, str]
+    defpl: dict[str, str]
+    defsg: dict[str, str]
+    fixed: dict[str, float]
+    dur_lead: re.Pattern[str]
+    dur_block_before: re.Pattern[str]
+    dur_block_after: re.Pattern[str]
+    hour_block_before: re.Pattern[str]
+    year_label: re.Pattern[str]
+    months: dict[str, tuple[str, int]]
+    month_days: dict[str, list[int]]
+    cum_days: dict[str, list[int]]
+    year_days: dict[str, int]
+    ordinals: dict[str, int]
+    modifiers: dict[str, str]
+    eid: dict[str, Any]
+    eid_names: dict[str, str]
+    eid_mods: dict[str, str]
+    eid_not_after: re.Pattern[str]
+    weak: set[str]
+    range_lead: re.Pattern[str]
+    max_range_days: float
+    year_and: set[str]
+    max_years: int
+    every: dict[str, float]
+    definite_every: set[str]
+    cadunits: dict[str, tuple[float, int]]
+
+    if TYPE_CHECKING:
+
+        def num(self, s: str | None) -> float | None: ...
+
+    def _lead(self, rx: re.Pattern[str], f: str, s: int, lo: int) -> int:
         m = rx.search(f, max(lo, s - 40), s)
         return m.start() if m else s
 
@@ -32,7 +81,7 @@ class _Handlers:
 
     # -- handlers: (match, folded text, end of the previous time signal) → item or None ---
 
-    def _h_cad(self, m: re.Match, f: str, lo: int) -> Item | None:
+    def _h_cad(self, m: re.Match[str], f: str, lo: int) -> Item | None:
         ev = _SEP.sub(" ", m.group("ce"))
         unit = _SEP.sub(" ", m.group("cu"))
         days, implied = self.cadunits[unit]
@@ -45,18 +94,18 @@ class _Handlers:
             start += 1  # "وكل ربع سنة": the cadence starts at كل
         return [start, m.end(), "_cad", every]
 
-    def _endpoint(self, m: re.Match, f: str, x: str, start: bool) -> tuple | None:
+    def _endpoint(self, m: re.Match[str], f: str, x: str, start: bool) -> _Endpoint | None:
         """(calendar, month, day, year) of one end of a date range; Eid ends are resolved later."""
         g = m.group
         if x == "a" and g("bd_a") is not None:
-            return ("?", None, int(re.match(r"\d+", g("bd_a")).group()), None)
+            return ("?", None, _leading_int(g("bd_a")), None)
         if g(f"e_{x}") is not None:
             kind = self.eid_names[_SEP.sub(" ", g(f"e_{x}"))]
             if self.eid_not_after.match(f, m.end(f"e_{x}")):
                 return None
             if g(f"eo_{x}") is not None:
                 o = g(f"eo_{x}")
-                spec = ("nth", self.ordinals.get(o) or int(re.match(r"\d+", o).group()))
+                spec = ("nth", self.ordinals.get(o) or _leading_int(o))
             elif g(f"em_{x}") is not None:
                 spec = (self.eid_mods[_SEP.sub(" ", g(f"em_{x}"))], 0)
             else:
@@ -68,7 +117,7 @@ class _Handlers:
         mlen = self.month_days[cal][month - 1]
         d = g(f"d_{x}") or g(f"d2_{x}")
         if d is not None:
-            day = self.ordinals.get(d) or int(re.match(r"\d+", d).group())
+            day = self.ordinals.get(d) or _leading_int(d)
         elif x == "a" and g("ln_a") is not None:
             day = max(1, mlen - int(self.num(g("lnn_a")) or 10) + 1)
         elif g(f"mod_{x}") is not None:
@@ -87,7 +136,9 @@ class _Handlers:
         y = g(f"y_{x}")
         return (cal, month, min(day, mlen), int(y) if y else None)
 
-    def _eid_date(self, kind: str, spec: tuple, other_month: int | None) -> tuple | None:
+    def _eid_date(
+        self, kind: str, spec: tuple[str, int], other_month: int | None
+    ) -> _Endpoint | None:
         if kind == "any":
             if other_month in self.eid["adha_months"]:
                 kind = "adha"
@@ -109,7 +160,7 @@ class _Handlers:
             month, day = e["month"], e["day"]
         return ("hijri", month, day, None)
 
-    def _h_range(self, m: re.Match, f: str, lo: int) -> Item | None:
+    def _h_range(self, m: re.Match[str], f: str, lo: int) -> Item | None:
         a = self._endpoint(m, f, "a", True)
         b = self._endpoint(m, f, "b", False)
         if a is None or b is None:
@@ -144,7 +195,7 @@ class _Handlers:
             return None
         return [self._lead(self.range_lead, f, m.start(), lo), m.end(), "date_range", days]
 
-    def _h_yr(self, m: re.Match, f: str, lo: int) -> Item | None:
+    def _h_yr(self, m: re.Match[str], f: str, lo: int) -> Item | None:
         ya, yb = int(m.group("ya")), int(m.group("yb"))
         if (ya < 1900) != (yb < 1900):
             return None
@@ -159,7 +210,9 @@ class _Handlers:
         days = (span + 1) * self.year_days["hijri" if ya < 1900 else "gregorian"]
         return [self._lead(self.dur_lead, f, m.start(), lo), m.end(), "duration", days]
 
-    def _h_fixed_pattern(self, m: re.Match, f: str, lo: int, spec: dict) -> Item | None:
+    def _h_fixed_pattern(
+        self, m: re.Match[str], f: str, lo: int, spec: dict[str, Any]
+    ) -> Item | None:
         if "days_per_quarter" in spec:
             q1 = int(m.group("q1"))
             q2 = int(m.group("q2") or q1)
@@ -172,14 +225,14 @@ class _Handlers:
             return None
         return [self._lead(self.dur_lead, f, m.start(), lo), m.end(), "duration", days]
 
-    def _h_fixed(self, m: re.Match, f: str, lo: int) -> Item | None:
+    def _h_fixed(self, m: re.Match[str], f: str, lo: int) -> Item | None:
         days = int(self.fixed[_SEP.sub(" ", m.group())])
         return [self._lead(self.dur_lead, f, m.start(), lo), m.end(), "duration", days]
 
-    def _h_offer(self, m: re.Match, f: str, lo: int) -> Item | None:
+    def _h_offer(self, m: re.Match[str], f: str, lo: int) -> Item | None:
         return [m.start(), m.end(), "offer", None]
 
-    def _h_wasnow(self, m: re.Match, f: str, lo: int) -> Item | None:
+    def _h_wasnow(self, m: re.Match[str], f: str, lo: int) -> Item | None:
         try:
             p1 = float(m.group("p1").replace(",", "").rstrip("."))
             p2 = float(m.group("p2").replace(",", "").rstrip("."))
@@ -187,7 +240,7 @@ class _Handlers:
             return None
         return [m.start(), m.end(), "offer", None] if 0 < p1 < p2 else None
 
-    def _h_d1(self, m: re.Match, f: str, lo: int) -> Item | None:
+    def _h_d1(self, m: re.Match[str], f: str, lo: int) -> Item | None:
         if m.group("dplus"):
             return None  # "4+ years" (experience, requirements)
         n = self.num(m.group("dn"))
@@ -195,32 +248,33 @@ class _Handlers:
         if n is None or (m.group("dn1") and n1 is None):
             return None
         unit = self.forms[_SEP.sub(" ", m.group("du"))]
-        if m.group("du1"):  # "6 months to 4 years": one span, as long as its longer end
+        # "6 months to 4 years": one span, as long as its longer end (du1 implies dn1, so n1)
+        if m.group("du1") and n1 is not None:
             unit1 = self.forms[_SEP.sub(" ", m.group("du1"))]
             if n1 * self.unit_days[unit1] > n * self.unit_days[unit]:
                 n, unit = n1, unit1
             n1 = None
         return self._duration(f, m.start(), m.end(), max(n, n1 or 0), unit, lo)
 
-    def _h_d2(self, m: re.Match, f: str, lo: int) -> Item | None:
+    def _h_d2(self, m: re.Match[str], f: str, lo: int) -> Item | None:
         unit = self.duals[_SEP.sub(" ", m.group("dd"))]
         return self._duration(f, m.start(), m.end(), 2, unit, lo)
 
-    def _h_d3(self, m: re.Match, f: str, lo: int) -> Item | None:
+    def _h_d3(self, m: re.Match[str], f: str, lo: int) -> Item | None:
         n = self.num(m.group("ufn"))
         unit = self.defpl[_SEP.sub(" ", m.group("uf"))]
         return None if n is None else self._duration(f, m.start(), m.end(), n, unit, lo)
 
-    def _h_d4a(self, m: re.Match, f: str, lo: int) -> Item | None:
+    def _h_d4a(self, m: re.Match[str], f: str, lo: int) -> Item | None:
         unit = self.sing[_SEP.sub(" ", m.group("su"))]
         if m.group("sc") == "one" and unit == "day":
             return None  # "one day" is rarely a plan length
         return self._duration(f, m.start(), m.end(), 1, unit, lo)
 
-    def _h_d4b(self, m: re.Match, f: str, lo: int) -> Item | None:
+    def _h_d4b(self, m: re.Match[str], f: str, lo: int) -> Item | None:
         unit = self.sing[_SEP.sub(" ", m.group("su3"))]
         return self._duration(f, m.start(), m.end(), 1, unit, lo)
 
-    def _h_d4c(self, m: re.Match, f: str, lo: int) -> Item | None:
+    def _h_d4c(self, m: re.Match[str], f: str, lo: int) -> Item | None:
         unit = self.defsg[_SEP.sub(" ", m.group("su2"))]
         return self._duration(f, m.start(), m.end(), 1, unit, lo)

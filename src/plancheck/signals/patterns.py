@@ -3,14 +3,35 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Iterable
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from ..text.fold import _fold_pattern, _key
-from .regex import _DAY, _DIG, _DIGITS, _E, _PCT, _PERCENT, _YEAR, _prefixed, _trie, _variants
+from .handlers import _Handlers
+from .regex import (
+    _DAY,
+    _DIG,
+    _DIGITS,
+    _E,
+    _PCT,
+    _PERCENT,
+    _YEAR,
+    Handler,
+    _prefixed,
+    _trie,
+    _variants,
+)
 
 
-class _TimePatterns:
+class _TimePatterns(_Handlers):
     """Builders of the time patterns (durations, date ranges, cadences, offers)."""
+
+    blocked: frozenset[str]  # set by ``_Rules``
+
+    if TYPE_CHECKING:
+
+        def _alt(self, name: str, rx: str, handler: Handler, starts: Iterable[str]) -> None: ...
 
     def _build_time(self, data: dict[str, Any]) -> None:
         blocked = self.blocked
@@ -201,7 +222,7 @@ class _TimePatterns:
             A(
                 f"fp{i}",
                 _fold_pattern(fp["regex"]),
-                lambda m, f, lo, fp=fp: self._h_fixed_pattern(m, f, lo, fp),
+                partial(self._h_fixed_pattern, spec=fp),
                 [_key(w) for w in fp["starts"]],
             )
         A("fixed", rf"{_trie(self.fixed)}{_E}", self._h_fixed, self.fixed)

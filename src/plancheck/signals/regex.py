@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, TypeAlias
 
 # --- regex building -----------------------------------------------------------------------
 
@@ -18,7 +19,7 @@ def _trie(keys: Iterable[str]) -> str:
     Python's ``re`` tries alternatives one by one; a trie shares prefixes, so a word list
     of thousands costs little more per position than one word.
     """
-    root: dict[str, dict] = {}
+    root: dict[str, dict[str, Any]] = {}
     for k in keys:
         if not k:
             continue
@@ -27,7 +28,7 @@ def _trie(keys: Iterable[str]) -> str:
             node = node.setdefault(ch, {})
         node[""] = {}
 
-    def emit(node: dict[str, dict]) -> str:
+    def emit(node: dict[str, dict[str, Any]]) -> str:
         chars = sorted(c for c in node if c)
         leaves = [c for c in chars if c != " " and node[c].keys() == {""}]
         alts = [_char_rx(c) + emit(node[c]) for c in chars if c not in leaves]
@@ -122,4 +123,8 @@ _LEX_KINDS = {
     "channel": "channel",
 }
 
-Item = list  # [start, end, kind, value] on the folded text
+Item: TypeAlias = list[Any]  # [start, end, kind, value] on the folded text
+#: What a time pattern's handler reads from (match, folded text, end of the previous time item).
+Handler: TypeAlias = Callable[[re.Match[str], str, int], Item | None]
+#: A lexicon entry: (kind, canonical phrase, value, words of the scanned key it covers or 0).
+LexEntry: TypeAlias = tuple[str, str, Any, int]

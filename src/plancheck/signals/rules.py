@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -12,7 +12,18 @@ from ..text.fold import _SEP, _fold_pattern, _key
 from .handlers import _Handlers
 from .kinds import RULES_PATH
 from .patterns import _TimePatterns
-from .regex import _DIGITS, _E, _LEX_KINDS, _PERCENT, _T_MONTH, _T_UNIT, Item, _trie, _variants
+from .regex import (
+    _DIGITS,
+    _E,
+    _LEX_KINDS,
+    _PERCENT,
+    _T_MONTH,
+    _T_UNIT,
+    Handler,
+    LexEntry,
+    _trie,
+    _variants,
+)
 
 
 class _Rules(_TimePatterns, _Handlers):
@@ -28,8 +39,8 @@ class _Rules(_TimePatterns, _Handlers):
     def __init__(self, data: dict[str, Any]) -> None:
         self.blocked = frozenset(_key(w) for w in data.get("no_clitic_variants", []))
         self.starters: dict[str, list[str]] = {}
-        self.digit_lex: dict[str, tuple[str, str, Any]] = {}
-        self.alts: dict[str, tuple[re.Pattern, Callable[[re.Match, str, int], Item | None]]] = {}
+        self.digit_lex: dict[str, LexEntry] = {}
+        self.alts: dict[str, tuple[re.Pattern[str], Handler]] = {}
         self._build_lexicon(data)
         self._build_time(data)
         self._build_scan()
@@ -66,7 +77,7 @@ class _Rules(_TimePatterns, _Handlers):
             for v in forms:
                 lex.setdefault(v, (kind, k, value))
         self.lex = lex
-        self.exclusions: dict[str, tuple[re.Pattern | None, re.Pattern | None]] = {}
+        self.exclusions: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {}
         for ex in data.get("exclusions", []):
             after, before = ex.get("not_after_regex"), ex.get("not_before_regex")
             pair = (
@@ -80,7 +91,7 @@ class _Rules(_TimePatterns, _Handlers):
         self,
         name: str,
         rx: str,
-        handler: Callable[[re.Match, str, int], Item | None],
+        handler: Handler,
         starts: Iterable[str],
     ) -> None:
         self.alts[name] = (re.compile(rx), handler)
@@ -101,8 +112,8 @@ class _Rules(_TimePatterns, _Handlers):
                 tags[v] = tags.get(v, 0) | _T_MONTH
         for w in self.forms:
             tags[w] = tags.get(w, 0) | _T_UNIT
-        scan: dict[str, tuple] = {}
-        for k in set(self.lex) | set(starters) | set(tags):
+        scan: dict[str, tuple[LexEntry | None, tuple[str, ...], int]] = {}
+        for k in sorted(set(self.lex) | set(starters) | set(tags)):  # hash-seed independent
             if k[:1].isdigit():
                 if k in self.lex:  # "11.11": found by the digit scan
                     self.digit_lex[k] = (*self.lex[k], 0)
@@ -110,7 +121,9 @@ class _Rules(_TimePatterns, _Handlers):
             # A key may be longer than the lexicon phrase or pattern starter it begins with
             # ("عيد الفطر المبارك" starts an Eid date and holds the season "عيد الفطر").
             words = k.split(" ")
-            entry, names, tag = None, [], 0
+            entry: LexEntry | None = None
+            names: list[str] = []
+            tag = 0
             for n in range(len(words), 0, -1):
                 pre = " ".join(words[:n])
                 if entry is None and pre in self.lex:

@@ -14,6 +14,7 @@ import json
 import re
 import unicodedata
 from bisect import bisect_right
+from typing import cast
 
 _DROP = (
     [chr(c) for c in range(0x064B, 0x0660)]  # harakat, shadda, sukun, small marks
@@ -123,7 +124,7 @@ class _Offsets:
     def __getitem__(self, i: int) -> int:
         if self.table is not None:
             return self.table[i]
-        return i + bisect_right(self.keys, i)
+        return i + bisect_right(cast("list[int]", self.keys), i)  # keys is set when table is not
 
 
 def _fold_regular(s: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .fold import fold
+from .fold import _DROP_RX, fold
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
@@ -17,7 +17,7 @@ _SPACE = re.compile(r"\s+")
 URL_TOKEN, EMAIL_TOKEN, HANDLE_TOKEN = " urltoken ", " emailtoken ", " handletoken "
 
 
-def _hashtag_words(match: re.Match) -> str:
+def _hashtag_words(match: re.Match[str]) -> str:
     words = match.group(1).replace("_", " ")
     return " " + _CAMEL.sub(" ", words) + " "
 
@@ -30,7 +30,8 @@ def normalize(text: str) -> str:
     (:mod:`.fold`) folds letters, digits and punctuation, drops marks, and lowercases.
     Idempotent: ``normalize(normalize(s)) == normalize(s)``.
     """
-    s = unicodedata.normalize("NFKC", text)
+    # Marks go first: a diacritic between "#" and a word must not decide whether it is one.
+    s = _DROP_RX.sub("", unicodedata.normalize("NFKC", text))
     s = _URL.sub(URL_TOKEN, s)
     s = _EMAIL.sub(EMAIL_TOKEN, s)
     s = _HASHTAG.sub(_hashtag_words, s)  # before handles: "#a@b" must end as "a handletoken"
