@@ -17,7 +17,7 @@ import scipy.sparse as sp
 
 from . import config
 from .contract import ItemError, Result
-from .elements import ElementDetector, document_scores
+from .elements import ElementDetector, document_scores, with_clauses
 from .errors import InputError, error_item
 from .explain import assemble, elements_result, reasons_result
 from .features import SentenceFeaturizer, prepare
@@ -75,6 +75,8 @@ class PlanModel:
     bucket_thresholds: np.ndarray | None = None
     #: (3,) temperatures per length bucket; ``None``: ``temperature`` for all.
     bucket_temperatures: np.ndarray | None = None
+    #: Below this many words a text is too short for a sure verdict (``temperatures_for``).
+    evidence_words: int = 30
 
     def bucket(self, n_words: int) -> int:
         """0 short, 1 normal, 2 long."""
@@ -87,9 +89,19 @@ class PlanModel:
         return np.asarray(self.bucket_thresholds[self.bucket(n_words)])
 
     def temperatures_for(self, word_counts: Sequence[int]) -> np.ndarray:
+        """Per text, the temperature its logits are divided by.
+
+        A text shorter than ``evidence_words`` says too little for any verdict to be sure:
+        its temperature grows as ``sqrt(evidence_words / words)``, so a three-word title
+        comes out "uncertain" whatever its words (the calibrated temperature applies above).
+        """
+        n = np.maximum(np.asarray(word_counts, dtype=float), 1.0)
         if self.bucket_temperatures is None:
-            return np.full(len(word_counts), self.temperature)
-        return self.bucket_temperatures[[self.bucket(n) for n in word_counts]]
+            base = np.full(len(n), self.temperature)
+        else:
+            base = np.asarray(self.bucket_temperatures[[self.bucket(int(k)) for k in n]])
+        out: np.ndarray = base * np.maximum(1.0, np.sqrt(self.evidence_words / n))
+        return out
 
     @staticmethod
     def stack(doc_x: sp.csr_matrix, sig: np.ndarray, el: np.ndarray) -> sp.csr_matrix:
@@ -238,13 +250,17 @@ class Classifier:
         prep = prepare(texts, m.mask_plan_words)
         sw, sc = m.featurizer.counts(prep)
         s_x, d_x = m.featurizer.from_counts(prep, sw, sc)
-        sent = m.detector.sentence_scores(s_x)
+        sent = with_clauses(
+            m.detector.sentence_scores(s_x),
+            m.detector.sentence_scores(m.featurizer.clause_features(prep)),
+            prep.clause_of,
+        )
         el = document_scores(sent, prep.offsets)
         signals = [extract_signals(t) for t in texts]
         sig = signal_matrix(signals)
+        words = [word_count(t) for t in texts]
         x = m.stack(d_x, sig, el)
         logits = np.asarray(x @ m.label_model.coef_.T) + m.label_model.intercept_
-        words = [word_count(t) for t in texts]
         temps = m.temperatures_for(words)
         probs = softmax(logits / temps[:, None])
         return {

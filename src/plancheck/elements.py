@@ -76,6 +76,14 @@ class ElementDetector(BaseEstimator):
         return _sigmoid(np.asarray(X @ self.coef_) + self.intercept_)
 
 
+def with_clauses(sent: np.ndarray, clause: np.ndarray, clause_of: np.ndarray) -> np.ndarray:
+    """Each sentence's scores raised to its best clause's (a list states several elements)."""
+    out = sent.copy()
+    if clause.shape[0]:
+        np.maximum.at(out, clause_of, clause)
+    return out
+
+
 def document_scores(sent_scores: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """(n_docs × 8): each document's best sentence score per element (0 with no sentences)."""
     n_docs = len(offsets) - 1

@@ -130,3 +130,7 @@ def test_formula_line_share_per_label() -> None:
 )
 def test_register_family(register, words, family) -> None:
     assert register_family(register, " ".join(["word"] * words)) == family
+
+
+def test_a_place_name_ending_in_la_is_not_a_negation() -> None:
+    assert self_explanations("أطلقت جمعية في الرباط-سلا حملة توعوية للأطفال") == []

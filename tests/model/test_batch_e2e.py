@@ -146,7 +146,7 @@ def test_csv_with_a_row_without_text(tmp_path: Path, classifier, models_dir: Pat
     assert list(got.columns) == list(FLAT_COLUMNS)
     assert got["id"].tolist() == ["a", "b", "3", "d"]  # the missing id became the row number
     assert (
-        got.loc[1, "error"] == "row 2 has no text (column 'body' is empty)"
+        got.loc[1, "error"] == "invalid_input: row 2 has no text (column 'body' is empty)"
         and got.loc[1, "label"] == ""
     )
     expected = classifier.classify(STRATEGY_AR)
@@ -209,7 +209,7 @@ def test_parquet_in_and_out(tmp_path: Path, classifier, models_dir: Path) -> Non
     got = pd.read_parquet(out)
     assert pq.read_schema(out) == PARQUET_SCHEMA
     assert got["id"].tolist() == [str(i) for i in range(100, 110)]
-    assert got.loc[4, "error"].startswith("row 5 has no text")
+    assert got.loc[4, "error"].startswith("invalid_input: row 5 has no text")
     first = json.loads(got.loc[0, "result_json"])
     assert first == classifier.classify(TEXTS[0], id=100)
 

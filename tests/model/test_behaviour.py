@@ -228,3 +228,79 @@ def test_bad_text_is_refused_clearly(classifier, bad):
 def test_classify_many_names_the_bad_text(classifier):
     with pytest.raises(InputError, match="text #1"):
         classifier.classify_many(["a real plan for ramadan", " "])
+
+
+# --- texts as people write them (corpus v2, issue 9) ------------------------------------
+
+
+def present(r: dict) -> set[str]:
+    return {e["id"] for e in r["elements"] if e["present"]}
+
+
+def test_readme_example_states_goals_audience_and_horizon_in_prose(classifier):
+    r = classifier.classify(
+        "Our social media plan for 2026–2028: grow qualified leads by 30%, "
+        "speak to SME owners in Dubai, review the plan every six months."
+    )
+    assert r["label"] == "strategy"
+    assert {"goals", "audience", "horizon"} <= present(r)
+
+
+def test_arabic_goal_in_prose_is_found(classifier):
+    r = classifier.classify(
+        "على مدى ٣ سنوات، هدفنا نزيد المتابعين من العائلات في جدة ونخلي الناس تحجز من "
+        "الانستقرام مباشرة، ونراجع الخطة كل ست شهور."
+    )
+    assert "goals" in present(r)
+
+
+def test_a_bullet_inherits_its_heading(classifier):
+    r = classifier.classify(
+        "Al Noor Dental — social media 2026–2027\n"
+        "Budget:\n"
+        "- 40,000 AED for the year\n"
+        "- content shoots every quarter\n"
+        "Who we talk to:\n"
+        "- parents in Sharjah with young children\n"
+    )
+    el = {e["id"]: e for e in r["elements"]}
+    assert el["budget"]["present"] and "40,000 AED" in el["budget"]["evidence"][0]
+    assert el["audience"]["present"]
+
+
+def test_a_sentence_wrapped_by_a_pdf_reads_as_one(classifier):
+    one_line = (
+        "The council will measure engagement rate, reach and the number of service requests "
+        "that start from social media, and report them to the committee every quarter."
+    )
+    wrapped = (
+        "The council will measure engagement rate, reach and the number of service\n"
+        "requests that start from social media, and report them to the committee every\n"
+        "quarter."
+    )
+    a, b = classifier.classify(one_line), classifier.classify(wrapped)
+    ea = {e["id"]: e for e in a["elements"]}
+    eb = {e["id"]: e for e in b["elements"]}
+    assert eb["measurement"]["present"] == ea["measurement"]["present"]
+    assert eb["measurement"]["score"] == pytest.approx(ea["measurement"]["score"], abs=0.05)
+
+
+@pytest.mark.parametrize(
+    "title", ["Social Media Strategy 2026", "استراتيجية التواصل الاجتماعي", "Ramadan campaign"]
+)
+def test_a_one_line_title_is_never_certain(classifier, title):
+    assert classifier.classify(title)["confidence"] < 0.9
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IT Strategy 2025–2028: move all servers to the cloud, replace the ERP, train 200 staff "
+        "on cybersecurity, and review progress every six months with the board.",
+        "الخطة الاستراتيجية للموارد البشرية ٢٠٢٦–٢٠٢٨: رفع نسبة التوطين إلى ٦٠٪، وبرنامج "
+        "تدريب للقيادات الشابة، ومراجعة سنوية لسلم الرواتب.",
+    ],
+)
+def test_a_plan_of_another_domain_is_never_certain_to_be_a_strategy(classifier, text):
+    """A long horizon and a review cadence are strategy cues; the domain is not marketing."""
+    assert classifier.classify(text)["probabilities"]["strategy"] < 0.99

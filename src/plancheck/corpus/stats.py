@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import config
-from ..baselines import one_word_rule
-from ..text import word_count
+from ..baselines import CAMPAIGN_WORD, STRATEGY_WORD, one_word_rule
+from ..text import normalize, word_count
 from .documents import Document
 from .registers import FAMILIES, register_family
 from .splits import near_duplicate_pairs
@@ -35,9 +36,43 @@ class CorpusStats:
     test_by_family: dict[str, int] = field(default_factory=dict)
     noise_share: float = 0.0
     words: dict[str, int] = field(default_factory=dict)
+    #: register quotas of corpus v2: name → (count, at least)
+    quotas: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
+
+
+def _uses_both_words(d: Document) -> bool:
+    norm = normalize(d.text)
+    return bool(STRATEGY_WORD.search(norm) and CAMPAIGN_WORD.search(norm))
+
+
+_PRESS = {"press_release", "news_report", "news"}
+_AWARD = {"award_entry", "case_study"}
+_PUBLIC = {
+    "public_strategy",
+    "it_strategy",
+    "hr_strategy",
+    "academic_strategy",
+    "national_strategy",
+}
+
+#: Corpus v2's register quotas (hand-written documents): what counts, and at least how many.
+QUOTAS: dict[str, tuple[Callable[[Document], bool], int]] = {
+    "press releases and news reports": (lambda d: d.form in _PRESS, 200),
+    "award entries and case studies": (lambda d: d.form in _AWARD, 100),
+    "public, university, charity, company strategy documents": (lambda d: d.form in _PUBLIC, 150),
+    "long documents (600-3,000 words)": (lambda d: 600 <= word_count(d.text) <= 3000, 150),
+    "short texts (<= 40 words)": (lambda d: word_count(d.text) <= 40, 150),
+    "strategies without years, dates or review": (
+        lambda d: d.hard_kind == "strategy_without_years",
+        100,
+    ),
+    "campaigns without dates": (lambda d: d.hard_kind == "campaign_without_dates", 100),
+    "documents using both words": (_uses_both_words, 100),
+    "other": (lambda d: d.label == "other", 400),
+}
 
 
 def corpus_stats(docs: list[Document]) -> CorpusStats:
@@ -72,7 +107,11 @@ def corpus_stats(docs: list[Document]) -> CorpusStats:
         sorted(Counter(f for f, d in zip(fam, docs, strict=True) if d.split == "test").items())
     )
     lengths = sorted(word_count(d.text) for d in docs) or [0]
+    quotas = {
+        name: (sum(1 for d in hw if rule(d)), least) for name, (rule, least) in QUOTAS.items()
+    }
     return CorpusStats(
+        quotas=quotas,
         by_family=by_family,
         test_by_family=test_by_family,
         noise_share=round(
@@ -133,7 +172,10 @@ def format_stats(st: CorpusStats) -> str:
     lines.append(
         f"  {'test split':17s} " + " ".join(f"{st.test_by_family.get(f, 0):11d}" for f in fams)
     )
+    lines += ["", "register quotas (hand-written):  count / at least"]
+    lines += [f"  {name:58s} {n:5d} / {least}" for name, (n, least) in st.quotas.items()]
     lines += [
+        "",
         f"words per document: {st.words}",
         f"documents with extraction noise: {st.noise_share:.0%}",
     ]
