@@ -24,7 +24,7 @@ from .errors import ModelIntegrityError, ModelNotFoundError
 from .text import FOLD_SHA256
 
 if TYPE_CHECKING:
-    from .classifier import PlanModel
+    from .planmodel import PlanModel
 
 MODEL_FILE = "model.joblib"
 CARD_FILE = "model.json"

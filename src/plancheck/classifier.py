@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any, cast
 
 import numpy as np
@@ -17,12 +16,23 @@ import scipy.sparse as sp
 
 from . import config
 from .contract import ItemError, Result
-from .elements import ElementDetector, document_scores, with_clauses
+from .elements import document_scores, with_clauses
 from .errors import InputError, error_item
 from .explain import assemble, elements_result, reasons_result
-from .features import SentenceFeaturizer, prepare
-from .signals import FEATURE_NAMES as SIGNAL_FEATURES
-from .signals import extract_signals, signal_features
+from .features import prepare
+from .planmodel import (  # re-exported: older callers and pickles name them here
+    LinearLabelModel as LinearLabelModel,
+)
+from .planmodel import (
+    PlanModel as PlanModel,
+)
+from .planmodel import (
+    signal_matrix as signal_matrix,
+)
+from .planmodel import (
+    softmax as softmax,
+)
+from .signals import extract_signals
 from .text import detect_language, word_count
 
 
@@ -41,95 +51,6 @@ def _signal_kinds(feature: str) -> str:
         if key in f:
             return kinds
     return "duration|date_range"
-
-
-@dataclass
-class LinearLabelModel:
-    """The label model as one linear map: logits = X @ coef_.T + intercept_."""
-
-    coef_: np.ndarray  # (n_labels × n_features)
-    intercept_: np.ndarray  # (n_labels,)
-
-
-@dataclass
-class PlanModel:
-    """Everything fitted; pickled as ``model.joblib``.
-
-    The label model's features are the document TF-IDF, then the signal features, then the
-    eight element scores (see :meth:`stack`).
-    """
-
-    featurizer: SentenceFeaturizer
-    detector: ElementDetector
-    thresholds: np.ndarray
-    label_model: LinearLabelModel
-    mask_plan_words: bool
-    temperature: float = 1.0
-    signal_feature_names: tuple[str, ...] = field(default_factory=lambda: tuple(SIGNAL_FEATURES))
-    #: The same model without some substance features (evaluation's ablation).
-    variants: dict[str, LinearLabelModel] = field(default_factory=dict)
-    #: Word counts that separate short, normal and long texts: a one-line request and a
-    #: 40-page tender need their own element thresholds and their own confidence scale.
-    length_edges: tuple[int, int] = (40, 600)
-    #: (3 × 8) element thresholds per length bucket; ``None``: ``thresholds`` for all.
-    bucket_thresholds: np.ndarray | None = None
-    #: (3,) temperatures per length bucket; ``None``: ``temperature`` for all.
-    bucket_temperatures: np.ndarray | None = None
-    #: Below this many words a text is too short for a sure verdict (``temperatures_for``).
-    evidence_words: int = 30
-
-    def bucket(self, n_words: int) -> int:
-        """0 short, 1 normal, 2 long."""
-        lo, hi = self.length_edges
-        return 0 if n_words <= lo else (2 if n_words >= hi else 1)
-
-    def thresholds_for(self, n_words: int) -> np.ndarray:
-        if self.bucket_thresholds is None:
-            return self.thresholds
-        return np.asarray(self.bucket_thresholds[self.bucket(n_words)])
-
-    def temperatures_for(self, word_counts: Sequence[int]) -> np.ndarray:
-        """Per text, the temperature its logits are divided by.
-
-        A text shorter than ``evidence_words`` says too little for any verdict to be sure:
-        its temperature grows as ``sqrt(evidence_words / words)``, so a three-word title
-        comes out "uncertain" whatever its words (the calibrated temperature applies above).
-        """
-        n = np.maximum(np.asarray(word_counts, dtype=float), 1.0)
-        if self.bucket_temperatures is None:
-            base = np.full(len(n), self.temperature)
-        else:
-            base = np.asarray(self.bucket_temperatures[[self.bucket(int(k)) for k in n]])
-        out: np.ndarray = base * np.maximum(1.0, np.sqrt(self.evidence_words / n))
-        return out
-
-    @staticmethod
-    def stack(doc_x: sp.csr_matrix, sig: np.ndarray, el: np.ndarray) -> sp.csr_matrix:
-        """Document TF-IDF, then signal features, then element scores."""
-        return sp.hstack(
-            [doc_x, sp.csr_matrix(np.hstack([sig, el]).astype(np.float32))], format="csr"
-        )
-
-    def logits(
-        self, doc_x: sp.csr_matrix, sig: np.ndarray, el: np.ndarray, variant: str | None = None
-    ) -> np.ndarray:
-        lm = self.variants[variant] if variant else self.label_model
-        out: np.ndarray = np.asarray(self.stack(doc_x, sig, el) @ lm.coef_.T) + lm.intercept_
-        return out
-
-
-def signal_matrix(signals: list[list[dict[str, Any]]]) -> np.ndarray:
-    """(n_docs × n_signal_features) from each document's extracted signals."""
-    if not signals:
-        return np.zeros((0, len(SIGNAL_FEATURES)), dtype=np.float32)
-    return np.asarray([signal_features(s) for s in signals], dtype=np.float32)
-
-
-def softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    out: np.ndarray = e / e.sum(axis=1, keepdims=True)
-    return out
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

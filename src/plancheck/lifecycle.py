@@ -30,7 +30,8 @@ from .artifacts import (
 from .baselines import tfidf_lr_predictions
 from .corpus import Document, corpus_sha256, load_corpus
 from .errors import ModelNotFoundError
-from .evaluate import evaluate, fasttext_predictions, save_plots
+from .evaluate import evaluate, fasttext_predictions
+from .report import save_plots
 from .train import Progress, TrainParams, train
 
 #: A candidate may be at most this much below the current model (test macro-F1 and element

@@ -13,28 +13,27 @@ from typing import Any
 
 import numpy as np
 from joblib import Parallel, delayed
-from scipy.optimize import minimize_scalar
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from . import config
-from .classifier import LinearLabelModel, PlanModel, signal_matrix, softmax
+from .calibrate import calibrate
 from .corpus import Document, register_family
-from .elements import (
-    ElementDetector,
-    document_scores,
-    sentence_targets,
-    tune_thresholds,
-    with_clauses,
-)
-from .features import SentenceFeaturizer, prepare
-from .metrics import expected_calibration_error
+from .planmodel import PlanModel, signal_matrix
 from .signals import extract_signals
+from .stacking import (
+    Folds,
+    _fit_fold,
+    _meta_cv,
+    _meta_inputs,
+    _meta_model,
+    _ngram_model,
+    _Variant,
+    collapse,
+)
 from .text import word_count
 
 Progress = Callable[[str], None]
-Folds = list[tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass
@@ -110,70 +109,6 @@ def _macro_f1(y: np.ndarray, pred: np.ndarray) -> float:
     )
 
 
-def _ngram_model(C: float) -> LogisticRegression:
-    # newton-cg: same solution as lbfgs here, ~5× faster on 10⁵ sparse features, deterministic.
-    return LogisticRegression(C=C, class_weight="balanced", solver="newton-cg", max_iter=200)
-
-
-def _meta_model(C: float) -> LogisticRegression:
-    return LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
-
-
-def _fit_fold(x: Any, y: np.ndarray, tr: np.ndarray, te: np.ndarray, C: float) -> np.ndarray:
-    return np.asarray(_ngram_model(C).fit(x[tr], y[tr]).decision_function(x[te]))
-
-
-def _meta_inputs(
-    logits: np.ndarray, sig: np.ndarray, el: np.ndarray, use_sig: bool, use_el: bool
-) -> np.ndarray:
-    """Stage-two features; unused groups are zero columns so every variant has one layout."""
-    return np.hstack([logits, sig * use_sig, el * use_el]).astype(np.float64)
-
-
-def _meta_cv(z: np.ndarray, y: np.ndarray, folds: Folds, C: float) -> np.ndarray:
-    logits = np.zeros((len(y), len(config.LABELS)))
-    for tr, te in folds:
-        logits[te] = _meta_model(C).fit(z[tr], y[tr]).decision_function(z[te])
-    return logits
-
-
-def collapse(
-    stage1: LogisticRegression, meta: LogisticRegression, n_extra: int
-) -> LinearLabelModel:
-    """One linear model over [document TF-IDF, signals, element scores] from the two stages.
-
-    logit = M_l · (W1 x + b1) + M_e · extra + b2  =  (M_l W1) x + M_e · extra + (M_l b1 + b2)
-    """
-    k = len(config.LABELS)
-    m_l, m_e = meta.coef_[:, :k], meta.coef_[:, k : k + n_extra]
-    coef = np.hstack([m_l @ stage1.coef_, m_e]).astype(np.float32)
-    intercept = (m_l @ stage1.intercept_ + meta.intercept_).astype(np.float64)
-    return LinearLabelModel(coef_=coef, intercept_=intercept)
-
-
-#: Dev documents a length bucket needs before its own thresholds count as much as the
-#: global ones.
-_SHRINK_DOCS = 40
-
-
-def _shrunk(bucket: np.ndarray, overall: np.ndarray, n: int) -> np.ndarray:
-    w = n / (n + _SHRINK_DOCS)
-    return w * bucket + (1 - w) * overall
-
-
-def _bucket_temperature(logits: np.ndarray, y: np.ndarray, overall: float) -> float:
-    if len(y) < 10:
-        return overall
-
-    def nll(t: float) -> float:
-        p = softmax(logits / t)
-        return float(-np.mean(np.log(p[np.arange(len(y)), y] + 1e-12)))
-
-    t = float(minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded").x)
-    w = len(y) / (len(y) + _SHRINK_DOCS)
-    return w * t + (1 - w) * overall
-
-
 def _folds(docs: list[Document], y: np.ndarray, params: TrainParams) -> Folds:
     """Cross-validation folds; with ``cross_register`` every fold holds out whole register
     families, so model choice and calibration see texts unlike those they were fitted on."""
@@ -185,63 +120,6 @@ def _folds(docs: list[Document], y: np.ndarray, params: TrainParams) -> Folds:
         return list(sgkf.split(np.zeros(len(y)), y, groups))
     skf = StratifiedKFold(n_splits=params.cv_folds, shuffle=True, random_state=params.seed)
     return list(skf.split(np.zeros(len(y)), y))
-
-
-class _Variant:
-    """Features of train and dev for one masking choice, computed once for the whole grid."""
-
-    def __init__(
-        self,
-        train: list[Document],
-        dev: list[Document],
-        params: TrainParams,
-        mask: bool,
-        folds: Folds,
-    ) -> None:
-        self.mask = mask
-        self.prep = prepare([d.text for d in train], mask)
-        self.fz = SentenceFeaturizer(
-            word_ngrams=params.word_ngrams,
-            char_ngrams=params.char_ngrams,
-            min_df=params.min_df,
-            max_char_features=params.max_char_features,
-        ).fit(self.prep)
-        self.s_x, self.d_x = self.fz.transform(self.prep)
-        self.y_sent = np.vstack(
-            [
-                sentence_targets(d.text, sp_, d.evidence)
-                for d, sp_ in zip(train, self.prep.spans, strict=True)
-            ]
-        )
-        # Out-of-fold element scores: the label model must learn from scores like those it
-        # will see on new text, not from a detector that has memorised the training sentences.
-        doc_of = self.prep.doc_of_sentence
-        self.el_oof = np.zeros((len(train), len(config.ELEMENTS)), dtype=np.float32)
-        c_x = self.fz.clause_features(self.prep)
-        clause_of = self.prep.clause_of
-        for tr, te in folds:
-            det = ElementDetector(C=params.element_C).fit(
-                self.s_x[np.isin(doc_of, tr)], self.y_sent[np.isin(doc_of, tr)]
-            )
-            sel = np.isin(doc_of, te)
-            in_fold = sel[clause_of]
-            local = (np.cumsum(sel) - 1)[clause_of[in_fold]]
-            sc = with_clauses(
-                det.sentence_scores(self.s_x[sel]), det.sentence_scores(c_x[in_fold]), local
-            )
-            sub_offsets = np.concatenate(
-                [[0], np.cumsum([self.prep.offsets[i + 1] - self.prep.offsets[i] for i in te])]
-            )
-            self.el_oof[te] = document_scores(sc, sub_offsets)
-        self.detector = ElementDetector(C=params.element_C).fit(self.s_x, self.y_sent)
-        self.dev_prep = prepare([d.text for d in dev], mask)
-        self.dev_s, self.dev_d = self.fz.transform(self.dev_prep)
-        self.dev_sent = with_clauses(
-            self.detector.sentence_scores(self.dev_s),
-            self.detector.sentence_scores(self.fz.clause_features(self.dev_prep)),
-            self.dev_prep.clause_of,
-        )
-        self.dev_el = document_scores(self.dev_sent, self.dev_prep.offsets)
 
 
 def train(
@@ -344,49 +222,18 @@ def train(
     meta = _meta_model(Cm).fit(z, y)
     model = PlanModel(v.fz, v.detector, np.full(8, 0.5), collapse(ngram, meta, n_extra), mask)
 
-    # Element thresholds on dev: one set for all, then one per length bucket, shrunk toward
-    # the global set in proportion to how few dev documents the bucket has.
-    dev_truth = _element_truth(dev_docs)
-    model.thresholds = tune_thresholds(v.dev_el, dev_truth)
-    dev_buckets = np.asarray([model.bucket(word_count(d.text)) for d in dev_docs])
-    train_buckets = np.asarray([model.bucket(word_count(d.text)) for d in train_docs])
-    model.bucket_thresholds = np.vstack(
-        [
-            _shrunk(
-                tune_thresholds(v.dev_el[dev_buckets == b], dev_truth[dev_buckets == b]),
-                model.thresholds,
-                int((dev_buckets == b).sum()),
-            )
-            for b in range(3)
-        ]
-    )
-
-    # Calibration: a temperature fitted on out-of-fold train logits, kept only if it lowers
-    # dev ECE.
-    oof = win["_logits"]
-
-    def nll(t: float) -> float:
-        p = softmax(oof / t)
-        return float(-np.mean(np.log(p[np.arange(len(y)), y] + 1e-12)))
-
-    temp = float(minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded").x)
     dev_logits = model.logits(v.dev_d, sig_dev, v.dev_el)
-    ece_before = expected_calibration_error(softmax(dev_logits), y_dev)
-    ece_after = expected_calibration_error(softmax(dev_logits / temp), y_dev)
-    model.temperature = temp if ece_after < ece_before else 1.0
-    # A temperature per length bucket: short texts say little, and their confidence must show
-    # it. Fitted on the out-of-fold train logits of each bucket (shrunk toward the global
-    # one), kept only if dev ECE drops further.
-    bucket_t = np.asarray(
-        [
-            _bucket_temperature(oof[train_buckets == b], y[train_buckets == b], temp)
-            for b in range(3)
-        ]
+    calibration = calibrate(
+        model,
+        dev_el=v.dev_el,
+        dev_truth=_element_truth(dev_docs),
+        dev_words=[word_count(d.text) for d in dev_docs],
+        train_words=[word_count(d.text) for d in train_docs],
+        oof_logits=win["_logits"],
+        y=y,
+        dev_logits=dev_logits,
+        y_dev=y_dev,
     )
-    per_doc = bucket_t[dev_buckets][:, None]
-    ece_buckets = expected_calibration_error(softmax(dev_logits / per_doc), y_dev)
-    if ece_buckets < min(ece_before, ece_after):
-        model.bucket_temperatures = bucket_t
     dev_pred = dev_logits.argmax(axis=1)
 
     # The same stage-one model with and without the substance features, on dev.
@@ -440,21 +287,17 @@ def train(
             str(m): {"cv_macro_f1": r["cv_macro_f1"], "cv_macro_f1_hard": r["cv_macro_f1_hard"]}
             for m, r in per_mask.items()
         },
-        "calibration": {
-            "fitted_temperature": round(temp, 4),
-            "dev_ece_before": round(ece_before, 4),
-            "dev_ece_after": round(ece_after, 4),
-            "kept": model.temperature != 1.0,
-            "bucket_temperatures": [round(float(t), 4) for t in bucket_t],
-            "dev_ece_buckets": round(ece_buckets, 4),
-            "buckets_kept": model.bucket_temperatures is not None,
-        },
+        "calibration": calibration,
         "thresholds": {
             e: float(t) for e, t in zip(config.ELEMENTS, model.thresholds, strict=True)
         },
         "bucket_thresholds": {
             name: {e: round(float(t), 3) for e, t in zip(config.ELEMENTS, row, strict=True)}
-            for name, row in zip(("short", "normal", "long"), model.bucket_thresholds, strict=True)
+            for name, row in zip(
+                ("short", "normal", "long"),
+                model.bucket_thresholds if model.bucket_thresholds is not None else [],
+                strict=True,
+            )
         },
         "dev_macro_f1": round(_macro_f1(y_dev, dev_pred), 4),
         "counts": {

@@ -4,8 +4,8 @@ import matplotlib
 import numpy as np
 import pytest
 
-from plancheck.evaluate import for_renderer, renderer_shapes_arabic
 from plancheck.metrics import brier_score, expected_calibration_error, label_metrics
+from plancheck.report import for_renderer, renderer_shapes_arabic
 
 WORD = "استراتيجية"
 

@@ -12,8 +12,9 @@ from .. import config, load_model
 from ..baselines import tfidf_lr_predictions
 from ..corpus import CorpusError, load_corpus
 from ..errors import PlancheckError
-from ..evaluate import evaluate, fasttext_predictions, format_report, save_plots
+from ..evaluate import evaluate, fasttext_predictions
 from ..lifecycle import list_models, promote, prune, rollback, train_candidate
+from ..report import format_report, save_plots
 from ..train import TrainParams
 from .common import CorpusOpt, ModelsOpt, _fail, _progress, app, models_app
 

@@ -1,0 +1,95 @@
+"""Element thresholds and confidence temperatures, set on dev after the model is fitted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+
+from .elements import tune_thresholds
+from .metrics import expected_calibration_error
+from .planmodel import PlanModel, softmax
+
+#: Dev documents a length bucket needs before its own thresholds count as much as the
+#: global ones.
+_SHRINK_DOCS = 40
+
+
+def _shrunk(bucket: np.ndarray, overall: np.ndarray, n: int) -> np.ndarray:
+    w = n / (n + _SHRINK_DOCS)
+    return w * bucket + (1 - w) * overall
+
+
+def _bucket_temperature(logits: np.ndarray, y: np.ndarray, overall: float) -> float:
+    if len(y) < 10:
+        return overall
+
+    def nll(t: float) -> float:
+        p = softmax(logits / t)
+        return float(-np.mean(np.log(p[np.arange(len(y)), y] + 1e-12)))
+
+    t = float(minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded").x)
+    w = len(y) / (len(y) + _SHRINK_DOCS)
+    return w * t + (1 - w) * overall
+
+
+def calibrate(
+    model: PlanModel,
+    *,
+    dev_el: np.ndarray,
+    dev_truth: np.ndarray,
+    dev_words: list[int],
+    train_words: list[int],
+    oof_logits: np.ndarray,
+    y: np.ndarray,
+    dev_logits: np.ndarray,
+    y_dev: np.ndarray,
+) -> dict[str, Any]:
+    """Set ``model``'s element thresholds and temperatures; return what was measured.
+
+    Element thresholds: one set tuned on dev for all texts, then one per length bucket, shrunk
+    toward the global set in proportion to how few dev documents the bucket has. Temperature:
+    fitted on out-of-fold train logits and kept only if it lowers dev ECE; then one per length
+    bucket (short texts say little), kept only if dev ECE drops further.
+    """
+    model.thresholds = tune_thresholds(dev_el, dev_truth)
+    dev_b = np.asarray([model.bucket(n) for n in dev_words])
+    train_b = np.asarray([model.bucket(n) for n in train_words])
+    model.bucket_thresholds = np.vstack(
+        [
+            _shrunk(
+                tune_thresholds(dev_el[dev_b == b], dev_truth[dev_b == b]),
+                model.thresholds,
+                int((dev_b == b).sum()),
+            )
+            for b in range(3)
+        ]
+    )
+    temp = _fit_temperature(oof_logits, y)
+    ece_before = expected_calibration_error(softmax(dev_logits), y_dev)
+    ece_after = expected_calibration_error(softmax(dev_logits / temp), y_dev)
+    model.temperature = temp if ece_after < ece_before else 1.0
+    bucket_t = np.asarray(
+        [_bucket_temperature(oof_logits[train_b == b], y[train_b == b], temp) for b in range(3)]
+    )
+    ece_buckets = expected_calibration_error(softmax(dev_logits / bucket_t[dev_b][:, None]), y_dev)
+    if ece_buckets < min(ece_before, ece_after):
+        model.bucket_temperatures = bucket_t
+    return {
+        "fitted_temperature": round(temp, 4),
+        "dev_ece_before": round(ece_before, 4),
+        "dev_ece_after": round(ece_after, 4),
+        "kept": model.temperature != 1.0,
+        "bucket_temperatures": [round(float(t), 4) for t in bucket_t],
+        "dev_ece_buckets": round(ece_buckets, 4),
+        "buckets_kept": model.bucket_temperatures is not None,
+    }
+
+
+def _fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
+    def nll(t: float) -> float:
+        p = softmax(logits / t)
+        return float(-np.mean(np.log(p[np.arange(len(y)), y] + 1e-12)))
+
+    return float(minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded").x)
