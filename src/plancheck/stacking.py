@@ -97,7 +97,8 @@ class _Variant:
         self.el_oof = np.zeros((len(train), len(config.ELEMENTS)), dtype=np.float32)
         c_x = self.fz.clause_features(self.prep)
         clause_of = self.prep.clause_of
-        for tr, te in folds:
+        # Only the label model uses these scores, and only when the grid offers it elements.
+        for tr, te in folds if any(params.elements_options) else []:
             det = ElementDetector(C=params.element_C).fit(
                 self.s_x[np.isin(doc_of, tr)], self.y_sent[np.isin(doc_of, tr)]
             )

@@ -81,7 +81,8 @@ class TrainParams:
             C_grid=(16.0,),
             meta_C_grid=(1.0,),
             signals_options=(True,),
-            elements_options=(True,),
+            # element scores stay out of the label model: no out-of-fold detector fits
+            elements_options=(False,),
             mask_options=(True,),
             cv_folds=3,
         )
