@@ -63,4 +63,9 @@ def register_family(register: str | None, text: str) -> str:
         return "short"
     if n >= LONG_MIN_WORDS:
         return "long"
+    return form_family(register)
+
+
+def form_family(register: str | None) -> str:
+    """The family of a form alone, whatever the length (``brief`` for unlisted forms)."""
     return _FAMILY_OF.get(register or "", "brief")

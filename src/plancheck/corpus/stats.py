@@ -12,7 +12,7 @@ from .. import config
 from ..baselines import CAMPAIGN_WORD, STRATEGY_WORD, one_word_rule
 from ..text import normalize, word_count
 from .documents import Document
-from .registers import FAMILIES, register_family
+from .registers import FAMILIES, form_family, register_family
 from .splits import near_duplicate_pairs
 from .tells import TellReport, format_tells
 
@@ -48,21 +48,14 @@ def _uses_both_words(d: Document) -> bool:
     return bool(STRATEGY_WORD.search(norm) and CAMPAIGN_WORD.search(norm))
 
 
-_PRESS = {"press_release", "news_report", "news"}
-_AWARD = {"award_entry", "case_study"}
-_PUBLIC = {
-    "public_strategy",
-    "it_strategy",
-    "hr_strategy",
-    "academic_strategy",
-    "national_strategy",
-}
-
 #: Corpus v2's register quotas (hand-written documents): what counts, and at least how many.
 QUOTAS: dict[str, tuple[Callable[[Document], bool], int]] = {
-    "press releases and news reports": (lambda d: d.form in _PRESS, 200),
-    "award entries and case studies": (lambda d: d.form in _AWARD, 100),
-    "public, university, charity, company strategy documents": (lambda d: d.form in _PUBLIC, 150),
+    "press releases and news reports": (lambda d: form_family(d.form) == "press", 200),
+    "award entries and case studies": (lambda d: form_family(d.form) == "award", 100),
+    "public, university, charity, company strategy documents": (
+        lambda d: form_family(d.form) == "public",
+        150,
+    ),
     "long documents (600-3,000 words)": (lambda d: 600 <= word_count(d.text) <= 3000, 150),
     "short texts (<= 40 words)": (lambda d: word_count(d.text) <= 40, 150),
     "strategies without years, dates or review": (
