@@ -163,6 +163,9 @@ class ClassifyResult(_Open):
     advice: list[Advice]
     signals: list[Signal]
     reasons: list[Reason]
+    summary: str = Field(
+        description="One or two sentences in the text's language: what the text is and why."
+    )
     model_version: str
 
 

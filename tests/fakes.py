@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from plancheck import config
 from plancheck.classifier import check_text, classify_records
 from plancheck.errors import InputError
+from plancheck.summary import summarize
 from plancheck.text import detect_language, split_sentences
 
 # --- a fake classifier with the library's interface -----------------------------------
@@ -131,5 +132,6 @@ class FakeClassifier:
             "advice": advice,
             "signals": signals,
             "reasons": reasons[:5],
+            "summary": summarize(label, 0.8, language, elements, signals),
             "model_version": self.version,
         }

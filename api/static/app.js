@@ -256,6 +256,13 @@ function render(result, text) {
   const other = uiLang === "ar" ? "en" : "ar";
   const label = result.label;
   $("result").dataset.label = label;
+  // The summary is written in the text's language (Arabic for mixed), whatever the page's.
+  const summary = $("summary");
+  const sumLang = result.language === "en" ? "en" : "ar";
+  summary.textContent = result.summary || "";
+  summary.lang = sumLang;
+  summary.dir = sumLang === "ar" ? "rtl" : "ltr";
+  summary.hidden = !result.summary;
   $("label-text").textContent = labelName(label, uiLang);
   $("label-text").setAttribute("tabindex", "-1");
   const alt = $("label-alt");

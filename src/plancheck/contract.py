@@ -48,6 +48,7 @@ class Result(TypedDict):
     advice: list[Advice]
     signals: list[Signal]
     reasons: list[Reason]
+    summary: str
     model_version: str
 
 

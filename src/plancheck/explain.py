@@ -17,6 +17,7 @@ import numpy as np
 from .config import ELEMENTS, LABELS, PACKAGE_DIR, display_names
 from .contract import Advice, Element, Reason, Result
 from .features import MASK_TOKEN
+from .summary import summarize
 from .text import fold_token, sentence_text
 
 MAX_EVIDENCE = 3
@@ -183,12 +184,17 @@ def assemble(
 ) -> Result:
     """The contract's result dict, fields in the contract's order."""
     k = int(np.argmax(label_probs))
+    confidence = round(float(label_probs[k]), 4)
     missing = [e["id"] for e in elements if not e["present"]]
+    shown_signals: list[dict[str, Any]] = [
+        {key: s[key] for key in ("kind", "text", "days", "every_days", "start", "end") if key in s}
+        for s in signals
+    ]
     result: dict[str, Any] = {} if doc_id is None else {"id": doc_id}
     result.update(
         {
             "label": LABELS[k],
-            "confidence": round(float(label_probs[k]), 4),
+            "confidence": confidence,
             "probabilities": {
                 lab: round(float(p), 4) for lab, p in zip(LABELS, label_probs, strict=True)
             },
@@ -196,15 +202,9 @@ def assemble(
             "elements": elements,
             "missing": missing,
             "advice": advice_for(missing, language),
-            "signals": [
-                {
-                    key: s[key]
-                    for key in ("kind", "text", "days", "every_days", "start", "end")
-                    if key in s
-                }
-                for s in signals
-            ],
+            "signals": shown_signals,
             "reasons": reasons,
+            "summary": summarize(LABELS[k], confidence, language, elements, shown_signals),
             "model_version": model_version,
         }
     )

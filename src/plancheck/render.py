@@ -43,6 +43,7 @@ def render_result(result: Result, shape: bool = False) -> str:
     ui, names = _UI[lang], display_names()
     lab = names["labels"][result["label"]]
     lines = [
+        *([result["summary"], ""] if result.get("summary") else []),
         f"{ui['verdict']}: {lab[lang]} ({lab['en'] if lang == 'ar' else lab['ar']})  "
         f"{ui['conf']} {result['confidence']:.0%}",
         "",

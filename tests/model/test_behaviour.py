@@ -89,6 +89,7 @@ def test_result_shape(classifier):
         "advice",
         "signals",
         "reasons",
+        "summary",
         "model_version",
     ):
         assert key in r
