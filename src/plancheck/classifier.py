@@ -53,6 +53,7 @@ def _signal_kinds(feature: str) -> str:
     return "duration|date_range"
 
 
+_WORD = re.compile(r"\w+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
@@ -223,7 +224,8 @@ class Classifier:
         elements = elements_result(text, prep.spans[i], out["sent"][a:b], thresholds)
         probs = out["probs"][i]
         k = int(np.argmax(probs))
-        words = {w for s in prep.sentences[a:b] for w in s.split()}
+        # Words without their punctuation: "ads." and "ads" are one reason, shown once.
+        words = {w for s in prep.sentences[a:b] for w in _WORD.findall(s)}
         reasons = reasons_result(
             self._contributions(out["x"][i], k), text, words, language, out["signals"][i]
         )

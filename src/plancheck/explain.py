@@ -105,6 +105,19 @@ def advice_for(missing: list[str], language: str) -> list[Advice]:
 _TOKEN = re.compile(r"[\w\u064B-\u065F\u0670\u0640]+")
 
 
+@cache
+def stop_words() -> frozenset[str]:
+    """Folded function words of both languages (``stopwords.json``), never shown as reasons."""
+    data = json.loads((PACKAGE_DIR / "stopwords.json").read_text(encoding="utf-8"))
+    return frozenset(fold_token(w) for lang in ("en", "ar") for w in data[lang])
+
+
+def worth_showing(term: str) -> bool:
+    """A reason a marketer can read: some word that is neither a function word nor a number."""
+    stops = stop_words()
+    return any(not t.isdigit() and fold_token(t) not in stops for t in _TOKEN.findall(term))
+
+
 def surface_forms(text: str) -> dict[str, str]:
     """Folded token → the first spelling of it in the original text.
 
@@ -161,14 +174,14 @@ def reasons_result(
         elif source == "signal":
             kinds = name.split("|")
             fired = [s["text"] for s in signals if s["kind"] in kinds]
-            add(fired[0] if fired else name, w, "signal")
+            if fired:  # a feature name is not a word of the text: shown only as its words
+                add(fired[0], w, "signal")
         elif source == "element":
             add(names[name][lang], w, "element")
     ranked = sorted(scores.items(), key=lambda kv: (-round(kv[1], 9), kv[0]))
     return [
         {"term": t, "weight": round(float(w), 4), "source": source_of[t]}
-        for t, w in ranked[:MAX_REASONS]
-        if w > 0 and t.strip()
+        for t, w in [(t, w) for t, w in ranked if w > 0 and worth_showing(t)][:MAX_REASONS]
     ]
 
 

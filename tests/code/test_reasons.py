@@ -1,0 +1,32 @@
+"""Reasons are words of the text a marketer can read: no function words, numbers or feature names."""
+
+from __future__ import annotations
+
+from plancheck.explain import reasons_result, worth_showing
+
+
+def test_function_words_and_numbers_are_not_reasons() -> None:
+    for term in ("the", "from now", "كل", "أو", "هل", "15", "2028", "ضد"):
+        assert not worth_showing(term), term
+    for term in ("weeks", "for 2 weeks", "الحملة", "Instagram", "رمضان"):
+        assert worth_showing(term), term
+
+
+def test_reasons_merge_punctuation_variants_and_skip_feature_names() -> None:
+    text = "Run ads. Run ads on Instagram every week."
+    contributions = [
+        ("word", "ads", 0.5),
+        ("char", " ads", 0.25),  # credited to the word "ads": one reason, not "ads" and "ads."
+        ("word", "the", 0.9),
+        ("word", "2028", 0.8),
+        ("signal", "channel", 0.7),  # no channel signal in the result: not shown as "channel"
+    ]
+    reasons = reasons_result(contributions, text, {"run", "ads", "on", "instagram"}, "en", [])
+    assert [r["term"] for r in reasons] == ["ads"]
+    assert reasons[0]["weight"] == 0.75
+
+
+def test_signal_reasons_show_the_words_that_fired() -> None:
+    signals = [{"kind": "duration", "text": "for two weeks", "days": 14}]
+    reasons = reasons_result([("signal", "duration", 0.4)], "x", set(), "en", signals)
+    assert reasons == [{"term": "for two weeks", "weight": 0.4, "source": "signal"}]
