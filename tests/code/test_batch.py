@@ -515,3 +515,15 @@ def test_command_exits_2_on_bad_arguments(tmp_path: Path) -> None:
         app, ["classify-batch", str(tmp_path / "missing.csv"), "-o", str(tmp_path / "o.csv")]
     )
     assert res.exit_code == 2 and "does not exist" in res.output
+
+
+def test_classify_a_missing_file_is_an_error_not_a_text(tmp_path: Path) -> None:
+    """A mistyped file name used to be classified as text ("Not a plan, 100%", exit 0)."""
+    from plancheck.cli import app
+
+    for arg in ("nonexist.docx", str(tmp_path / "plans" / "brief")):
+        res = CliRunner().invoke(
+            app, ["classify", arg, "--models", str(tmp_path)], env={"COLUMNS": "200"}
+        )
+        assert res.exit_code == 2, res.output
+        assert "no such file" in res.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -18,12 +19,22 @@ from ..reading import read_document
 from ..render import render_result
 from .common import ModelsOpt, _fail, app
 
+_FILE_SUFFIXES = {".txt", ".md", ".docx", ".pdf"}
+
 
 def _read_input(source: str) -> str:
     if source == "-":
         return sys.stdin.read()
     p = Path(source)
-    if p.suffix.lower() in {".txt", ".md", ".docx", ".pdf"} and p.is_file():
+    looks_like_path = (
+        "\n" not in source
+        and len(source) < 260
+        and (p.suffix.lower() in _FILE_SUFFIXES or (os.sep in source and " " not in source))
+    )
+    if looks_like_path and not p.is_file():
+        # Classifying the *name* of a file the user mistyped would answer "Not a plan, 100%".
+        raise typer.BadParameter(f"no such file: {source} (to classify text, quote the text)")
+    if p.suffix.lower() in _FILE_SUFFIXES and p.is_file():
         return read_document(p.read_bytes(), p.name)
     return source
 
