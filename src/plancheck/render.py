@@ -12,7 +12,7 @@ def shape_for_terminal(s: str) -> str:
     if not any("\u0600" <= ch <= "\u06ff" for ch in s):
         return s
     import arabic_reshaper
-    from bidi import get_display
+    from bidi.algorithm import get_display  # mirrors brackets; bidi.get_display does not
 
     return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in s.split("\n"))
 

@@ -79,7 +79,7 @@ def for_renderer(text: str, renderer_shapes: bool | None = None) -> str:
     if shapes or not any("\u0600" <= ch <= "\u06ff" for ch in text):
         return text
     import arabic_reshaper
-    from bidi import get_display
+    from bidi.algorithm import get_display  # mirrors brackets; bidi.get_display does not
 
     return str(get_display(arabic_reshaper.reshape(text)))
 

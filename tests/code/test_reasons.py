@@ -30,3 +30,11 @@ def test_signal_reasons_show_the_words_that_fired() -> None:
     signals = [{"kind": "duration", "text": "for two weeks", "days": 14}]
     reasons = reasons_result([("signal", "duration", 0.4)], "x", set(), "en", signals)
     assert reasons == [{"term": "for two weeks", "weight": 0.4, "source": "signal"}]
+
+
+def test_terminal_shaping_keeps_brackets_facing_the_right_way() -> None:
+    from plancheck.render import shape_for_terminal
+
+    shown = shape_for_terminal("الثقة (100%)")
+    # Visual order, read left to right: the number sits inside "(…)", never ")…(".
+    assert "(%100)" in shown or "(100%)" in shown, shown
