@@ -1,4 +1,4 @@
-"""Reasons are words of the text a marketer can read: no function words, numbers or feature names."""
+"""What a reader sees: reasons are readable words of the text; terminal output keeps its order."""
 
 from __future__ import annotations
 
