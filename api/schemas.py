@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from plancheck import config
 
@@ -16,7 +16,8 @@ from plancheck import config
 Label = Literal[config.LABELS]
 ElementId = Literal[config.ELEMENTS]
 Language = Literal[config.LANGUAGES]
-ItemId = str | int
+# Strict: JSON true/false is not an id (it used to be echoed back as 1/0).
+ItemId = StrictStr | StrictInt
 
 EXAMPLE_AR = (
     "استراتيجية التواصل الاجتماعي لشركتنا للسنوات الثلاث القادمة.\n"

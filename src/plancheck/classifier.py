@@ -55,7 +55,8 @@ def _signal_kinds(feature: str) -> str:
 
 _WORD = re.compile(r"\w+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+# Tatweel (U+0640) is a word character but no letter: a text of tatweel and marks is empty.
+_LETTER_OR_DIGIT = re.compile(r"[^\W_\u0640]")
 
 
 def check_text(text: object, max_chars: int | None = None) -> str:

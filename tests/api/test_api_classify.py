@@ -98,7 +98,9 @@ def assert_error(response, status: int, code: str) -> dict:
     return body["error"]
 
 
-@pytest.mark.parametrize("text", ["", " ", "\n\t  \u00a0", "\u3000"])
+@pytest.mark.parametrize(
+    "text", ["", " ", "\n\t  \u00a0", "\u3000", "\u200b\u200b", "\x00\x00", "ـــــ َُ ـ"]
+)
 def test_empty_or_whitespace_text(client: TestClient, text: str) -> None:
     assert_error(client.post("/v1/classify", json={"text": text}), 422, "empty_text")
 
@@ -276,3 +278,9 @@ def test_a_bug_is_a_json_500_without_the_text(make_app, classifier) -> None:
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "internal_error"
     assert "private" not in response.text
+
+
+@pytest.mark.parametrize("bad_id", [True, False, 1.5, [1]])
+def test_ids_are_strings_or_integers(client: TestClient, plans, bad_id) -> None:
+    r = client.post("/v1/classify", json={"id": bad_id, "text": plans.en})
+    assert r.status_code == 422, r.text
