@@ -9,6 +9,7 @@ from plancheck.corpus import corpus_stats, load_corpus, tag_problems, tell_repor
 from plancheck.corpus.tells import (
     MAX_BEST_WORD_RULE_ACCURACY,
     MAX_FORMULA_LINE_SHARE,
+    MAX_LAYOUT_MACRO_F1,
     MAX_ONE_WORD_RULE_ACCURACY,
     MAX_SELF_EXPLANATION_SHARE,
 )
@@ -85,13 +86,9 @@ def test_one_word_rules_stay_weak(tells):
     assert tells.best_word_rule[2] < MAX_BEST_WORD_RULE_ACCURACY, tells.best_word_rule
 
 
-#: The issue's target is 0.55 (tells.MAX_LAYOUT_MACRO_F1); corpus v2 reaches 0.578 (2026-12-02), so
-#: this guards against layout cues growing while the remaining gap is closed by new writing.
-LAYOUT_MACRO_F1_NOW = 0.60
-
-
 def test_layout_alone_does_not_tell_the_label(tells):
-    assert tells.layout_macro_f1 <= LAYOUT_MACRO_F1_NOW
+    # 0.548 on 2026-12-03, after strategies full of numbers and campaigns without digits.
+    assert tells.layout_macro_f1 <= MAX_LAYOUT_MACRO_F1
 
 
 def test_v1_documents_keep_their_splits(docs):
