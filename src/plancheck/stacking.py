@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
 from . import config
@@ -51,16 +52,46 @@ def _meta_cv(z: np.ndarray, y: np.ndarray, folds: Folds, C: float) -> np.ndarray
     return logits
 
 
+def column_scale(n_word: int, n_text: int, char_weight: float) -> np.ndarray:
+    """Per document column, the weight stage one sees it with: 1 for words, ``char_weight`` for
+    character n-grams."""
+    scale = np.ones(n_text, dtype=np.float64)
+    scale[n_word:] = char_weight
+    return scale
+
+
+def scale_columns(x: sp.csr_matrix, scale: np.ndarray) -> sp.csr_matrix:
+    out = x.copy().astype(np.float64)
+    out.data *= scale[out.indices]
+    out.eliminate_zeros()  # weight 0: the block drops out of stage one entirely
+    return out.tocsr()
+
+
+def identity_meta(n_extra: int) -> Any:
+    """A stage two that passes stage one's logits through unchanged and ignores the extras."""
+    from types import SimpleNamespace
+
+    k = len(config.LABELS)
+    coef = np.hstack([np.eye(k), np.zeros((k, n_extra))])
+    return SimpleNamespace(coef_=coef, intercept_=np.zeros(k))
+
+
 def collapse(
-    stage1: LogisticRegression, meta: LogisticRegression, n_extra: int
+    stage1: LogisticRegression,
+    meta: Any,
+    n_extra: int,
+    scale: np.ndarray | None = None,
 ) -> LinearLabelModel:
     """One linear model over [document TF-IDF, signals, element scores] from the two stages.
 
-    logit = M_l · (W1 x + b1) + M_e · extra + b2  =  (M_l W1) x + M_e · extra + (M_l b1 + b2)
+    logit = M_l · (W1 D x + b1) + M_e · extra + b2  =  (M_l W1 D) x + M_e · extra + (M_l b1 + b2),
+    where D scales stage one's columns (``column_scale``): folded in, so the saved model reads
+    the featuriser's output unchanged.
     """
     k = len(config.LABELS)
     m_l, m_e = meta.coef_[:, :k], meta.coef_[:, k : k + n_extra]
-    coef = np.hstack([m_l @ stage1.coef_, m_e]).astype(np.float32)
+    w1 = stage1.coef_ if scale is None else stage1.coef_ * scale[None, :]
+    coef = np.hstack([m_l @ w1, m_e]).astype(np.float32)
     intercept = (m_l @ stage1.intercept_ + meta.intercept_).astype(np.float64)
     return LinearLabelModel(coef_=coef, intercept_=intercept)
 
@@ -85,6 +116,9 @@ class _Variant:
             max_char_features=params.max_char_features,
         ).fit(self.prep)
         self.s_x, self.d_x = self.fz.transform(self.prep)
+        # What stage one fits on: character n-grams down-weighted (see TrainParams.char_weight).
+        self.scale = column_scale(self.fz.n_word_, self.d_x.shape[1], params.char_weight)
+        self.d_label = scale_columns(self.d_x, self.scale)
         self.y_sent = np.vstack(
             [
                 sentence_targets(d.text, sp_, d.evidence)
