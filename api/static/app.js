@@ -408,11 +408,17 @@ function renderReasons(result) {
     list.append(el("li", { class: "empty", text: t("noReasons") }));
     return;
   }
+  // A bar, not a number: how strongly each word pushed toward the verdict, relative to the
+  // strongest. The raw weights stay in the JSON for those who want them.
+  const top = Math.max(...reasons.map((r) => Math.abs(Number(r.weight) || 0)), 1e-9);
   for (const r of reasons) {
     const w = Number(r.weight) || 0;
+    const share = Math.round((Math.abs(w) / top) * 100);
+    const bar = el("span", { class: "weight-bar", "aria-hidden": "true" });
+    bar.style.width = `${Math.max(share, 4)}%`;
     list.append(el("li", { class: w < 0 ? "neg" : "pos" },
       el("span", { class: "term", dir: "auto", text: r.term }),
-      el("span", { class: "weight", text: (w >= 0 ? "+" : "") + w.toFixed(2) })));
+      el("span", { class: "weight" }, bar)));
   }
 }
 

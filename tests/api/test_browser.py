@@ -7,6 +7,7 @@ it from calling home (see shared/notes.md, "Browser tests").
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import threading
@@ -152,6 +153,14 @@ def _check_result(page: Page, text: str, expected: dict, lang: str) -> None:
         expect(page.locator("#signals")).to_contain_text(expected["signals"][0]["text"])
     if expected["reasons"]:
         expect(page.locator("#reasons")).to_contain_text(expected["reasons"][0]["term"])
+        # shown as bars, never as raw weights like "+0.18"
+        assert not re.search(r"[+-]\d\.\d\d", page.locator("#reasons").inner_text())
+
+    # the summary comes first, in the text's language
+    expect(page.locator("#summary")).to_have_text(expected["summary"])
+    summary_box = page.locator("#summary").bounding_box()
+    verdict_box = page.locator("#label-text").bounding_box()
+    assert summary_box and verdict_box and summary_box["y"] < verdict_box["y"]
 
 
 def test_arabic_plan(page: Page, plans, classifier) -> None:
