@@ -41,11 +41,12 @@ Progress = Callable[[str], None]
 class TrainParams:
     """Hyperparameters and the grid searched by cross-validation on ``train``.
 
-    The label model is fitted in two linear stages that collapse into one: an n-gram
-    logistic regression (sparse, ``C_grid``) whose out-of-fold logits are combined with the
-    substance signals and element scores by a small logistic regression (``meta_C_grid``).
-    Each stage gets the regularisation its features need; the result is still one linear
-    model, so reasons stay exact coefficient × value.
+    The label model is an n-gram logistic regression (sparse, ``C_grid``). With ``stacked``
+    its out-of-fold logits are combined with the substance signals and element scores by a
+    small logistic regression (``meta_C_grid``), and the two stages collapse into one linear
+    model; without it (the default) stage two is the identity, and the stage-two grid is
+    still cross-validated for the ablation the model card reports. Either way reasons stay
+    exact coefficient × value.
     """
 
     word_ngrams: tuple[int, int] = (1, 2)
