@@ -54,6 +54,8 @@ def _atomic_write(path: Path, data: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(data)
+    # mkstemp makes 0600 files: a server running under another account could not read them.
+    os.chmod(tmp, 0o644)
     os.replace(tmp, path)
 
 

@@ -103,3 +103,10 @@ def test_model_of_another_fold_table_is_refused(models_dir, copy_of_model):
     card_path.write_text(json.dumps(card), encoding="utf-8")
     with pytest.raises(ModelIntegrityError, match="fold table.*plancheck train"):
         load_model("copy-under-test", models_dir)
+
+
+def test_model_files_are_readable_by_other_accounts(models_dir, trained_version):
+    """A server running under another account must be able to read the model and its card."""
+    folder = models_dir / trained_version
+    for path in (folder / CARD_FILE, folder / MODEL_FILE, models_dir / "current"):
+        assert path.stat().st_mode & 0o044 == 0o044, (path, oct(path.stat().st_mode))
