@@ -33,7 +33,7 @@ from .planmodel import (
     softmax as softmax,
 )
 from .signals import extract_signals
-from .text import detect_language, word_count
+from .text import detect_language, find_words, word_count
 
 
 def _signal_kinds(feature: str) -> str:
@@ -53,7 +53,6 @@ def _signal_kinds(feature: str) -> str:
     return "duration|date_range"
 
 
-_WORD = re.compile(r"\w+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # Tatweel (U+0640) is a word character but no letter: a text of tatweel and marks is empty.
 _LETTER_OR_DIGIT = re.compile(r"[^\W_\u0640]")
@@ -226,7 +225,7 @@ class Classifier:
         probs = out["probs"][i]
         k = int(np.argmax(probs))
         # Words without their punctuation: "ads." and "ads" are one reason, shown once.
-        words = {w for s in prep.sentences[a:b] for w in _WORD.findall(s)}
+        words = {w for s in prep.sentences[a:b] for w in find_words(s)}
         reasons = reasons_result(
             self._contributions(out["x"][i], k), text, words, language, out["signals"][i]
         )

@@ -89,6 +89,12 @@ def _label_names(lang_pair: bool = True) -> list[str]:
     return [for_renderer(f"{names[lab]['en']} / {names[lab]['ar']}") for lab in config.LABELS]
 
 
+def _save(fig: Any, path: Path) -> Path:
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    return path
+
+
 def save_plots(rep: dict[str, Any], folder: Path) -> list[Path]:
     """Confusion matrix, per-element F1 and reliability diagram as PNGs in ``folder``.
 
@@ -116,9 +122,7 @@ def save_plots(rep: dict[str, Any], folder: Path) -> list[Path]:
     ax.set_xlabel("predicted")
     ax.set_ylabel("truth")
     ax.set_title(f"Confusion matrix (n={rep['n']}, macro-F1 {rep['overall']['macro_f1']:.3f})")
-    fig.tight_layout()
-    paths.append(folder / "confusion.png")
-    fig.savefig(paths[-1], dpi=110)
+    paths.append(_save(fig, folder / "confusion.png"))
     # Per-element F1, horizontal so the Arabic names have room
     el_names = config.display_names()["elements"]
     per = rep["elements_plans_only"]["per_element"]
@@ -131,9 +135,7 @@ def save_plots(rep: dict[str, Any], folder: Path) -> list[Path]:
     ax.set_xlim(0, 1)
     ax.axvline(0.8, color="grey", ls="--", lw=1)
     ax.set_title(f"Element F1 (micro {rep['elements']['micro']['f1']:.3f})")
-    fig.tight_layout()
-    paths.append(folder / "elements_f1.png")
-    fig.savefig(paths[-1], dpi=110)
+    paths.append(_save(fig, folder / "elements_f1.png"))
     # Reliability diagram
     bins = [b for b in rep["calibration"]["bins"] if b["count"]]
     fig = Figure(figsize=(5, 5))
@@ -143,7 +145,5 @@ def save_plots(rep: dict[str, Any], folder: Path) -> list[Path]:
     ax.set_xlabel("confidence")
     ax.set_ylabel("accuracy")
     ax.set_title(f"Reliability (ECE {rep['calibration']['ece']:.3f})")
-    fig.tight_layout()
-    paths.append(folder / "reliability.png")
-    fig.savefig(paths[-1], dpi=110)
+    paths.append(_save(fig, folder / "reliability.png"))
     return paths

@@ -27,16 +27,17 @@ _ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 def summary_texts() -> dict[str, Any]:
     """The sentence pieces per language, checked to have the same keys in both."""
     data: dict[str, Any] = json.loads((PACKAGE_DIR / "summary.json").read_text(encoding="utf-8"))
-    en, ar = _keys(data["en"]), _keys(data["ar"])
+    en, ar = template_keys(data["en"]), template_keys(data["ar"])
     if en != ar:
         raise ValueError(f"summary.json: keys differ between en and ar: {sorted(en ^ ar)}")
     return data
 
 
-def _keys(d: Mapping[str, Any], prefix: str = "") -> set[str]:
+def template_keys(d: Mapping[str, Any], prefix: str = "") -> set[str]:
+    """Dotted paths of the sentence pieces under ``d`` ("campaign.runs", "units.day")."""
     out: set[str] = set()
     for k, v in d.items():
-        out |= _keys(v, f"{prefix}{k}.") if isinstance(v, dict) else {prefix + k}
+        out |= template_keys(v, f"{prefix}{k}.") if isinstance(v, dict) else {prefix + k}
     return out
 
 

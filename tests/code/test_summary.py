@@ -8,7 +8,14 @@ from typing import Any
 import pytest
 
 from plancheck import config
-from plancheck.summary import counted, every_words, span_words, summarize, summary_texts
+from plancheck.summary import (
+    counted,
+    every_words,
+    span_words,
+    summarize,
+    summary_texts,
+    template_keys,
+)
 
 LANGS = ("en", "ar")
 
@@ -114,15 +121,7 @@ def test_every_template_is_exercised() -> None:
     used |= {"quote", "list.sep", "list.last"} | {
         f"units.{u}" for u in ("day", "week", "month", "year")
     }
-    en = summary_texts()["en"]
-
-    def keys(d: dict, prefix: str = "") -> set[str]:
-        out: set[str] = set()
-        for k, v in d.items():
-            out |= keys(v, f"{prefix}{k}.") if isinstance(v, dict) else {prefix + k}
-        return out
-
-    assert keys(en) == used
+    assert template_keys(summary_texts()["en"]) == used
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -24,7 +24,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from .. import config
 from ..baselines import one_word_rule
-from ..text import detect_language, normalize
+from ..text import detect_language, find_words, normalize
 from .documents import Document
 
 #: Thresholds the issue sets for a corpus that does not tell its labels.
@@ -33,8 +33,6 @@ MAX_LAYOUT_MACRO_F1 = 0.55
 MAX_ONE_WORD_RULE_ACCURACY = 0.60
 MAX_BEST_WORD_RULE_ACCURACY = 0.60
 MAX_FORMULA_LINE_SHARE = 0.03
-
-_WORD = re.compile(r"\w+")
 
 
 @cache
@@ -49,7 +47,7 @@ def tell_lists() -> dict[str, Any]:
 def dialect_markers_found(text: str, dialect: str) -> list[str]:
     """The marker words of ``dialect`` that occur in ``text`` (folded, whole words)."""
     markers = tell_lists()["markers"].get(dialect, frozenset())
-    return sorted(markers & set(_WORD.findall(normalize(text))))
+    return sorted(markers & set(find_words(normalize(text))))
 
 
 def self_explanations(text: str) -> list[str]:
@@ -78,7 +76,7 @@ def layout_features(text: str) -> list[float]:
     """Form only: length, lines, bullets, header-like lines, digit share. No words."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     n_lines = max(len(lines), 1)
-    words = _WORD.findall(text)
+    words = find_words(text)
     bullets = sum(bool(re.match(r"^([-•*▪●◦–]|\d+[.)]|[٠-٩]+[.)])", ln)) for ln in lines)
     headers = sum(
         bool(re.match(r"^[^\s:：]{1,30}(\s[^\s:：]{1,30}){0,3}\s?[:：]", ln)) or len(ln) < 30

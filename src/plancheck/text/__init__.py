@@ -8,7 +8,7 @@ sentence splitting returns spans on the original string.
 from .fold import FOLD_SHA256, fold, fold_token, fold_with_offsets
 from .language import AR_MAX_LATIN_SHARE, EN_MAX_ARABIC_SHARE, detect_language, script_shares
 from .normalize import EMAIL_TOKEN, HANDLE_TOKEN, URL_TOKEN, normalize
-from .sentences import sentence_text, sentences, split_sentences, word_count
+from .sentences import find_words, sentence_text, sentences, split_sentences, word_count
 
 __all__ = [
     "AR_MAX_LATIN_SHARE",
@@ -27,4 +27,5 @@ __all__ = [
     "sentences",
     "split_sentences",
     "word_count",
+    "find_words",
 ]

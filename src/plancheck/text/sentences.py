@@ -148,6 +148,11 @@ def sentences(text: str) -> list[str]:
 _WORD = re.compile(r"\w+")
 
 
+def find_words(text: str) -> list[str]:
+    """The words of ``text``: runs of letters and digits, any script, punctuation left out."""
+    return _WORD.findall(text)
+
+
 def word_count(text: str) -> int:
     """Words in ``text`` (runs of letters and digits, any script)."""
-    return len(_WORD.findall(text))
+    return len(find_words(text))
