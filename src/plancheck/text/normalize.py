@@ -9,7 +9,8 @@ from .fold import _DROP_RX, fold
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-_HANDLE = re.compile(r"(?<![\w@])@\w+")
+# "_" is no word character after folding (it becomes a space), so it cannot hide a handle.
+_HANDLE = re.compile(r"(?<![^\W_])(?<!@)@\w+")
 _HASHTAG = re.compile(r"#(\w+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SPACE = re.compile(r"\s+")
