@@ -131,9 +131,19 @@ class Advice(_Open):
 class Signal(_Open):
     """A cue of substance found in the text (duration, offer, season, review cadence…)."""
 
-    kind: str = Field(description="e.g. duration, date_range, offer, event, season, ongoing.")
-    text: str = Field(description="The words of the text the cue came from.")
+    kind: str = Field(
+        description="duration, date_range, offer, event, season, ongoing, review or channels."
+    )
+    text: str = Field(
+        description="The words of the text the cue came from; for channels, the platforms named."
+    )
     days: float | None = Field(default=None, description="Length in days, for durations.")
+    platforms: list[str] | None = Field(
+        default=None, description="channels only: the platforms named, by id (instagram, x…)."
+    )
+    words: list[str] | None = Field(
+        default=None, description="channels only: the words the text names them with."
+    )
 
 
 class Reason(_Open):

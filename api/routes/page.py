@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from api.deps import SettingsDep
-from plancheck import config
+from plancheck import config, summary
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -25,6 +25,8 @@ def _page(max_text_chars: int) -> str:
             "element_order": list(config.ELEMENTS),
             "label_order": list(config.LABELS),
             "max_text_chars": max_text_chars,
+            # The page's "likely" / "uncertain" words use the summary's bands: one source.
+            "confidence_bands": {"sure": summary.SURE, "likely": summary.LIKELY},
         },
         ensure_ascii=False,
     ).replace("</", "<\\/")

@@ -21,10 +21,15 @@ const UI = {
     result: "Result",
     verdict: "This text is",
     confidence: "Confidence",
-    elements: "Strategy elements",
+    checklist: {
+      strategy: "Strategy elements",
+      campaign: "What it would take to become a strategy",
+    },
+    bands: { sure: "Sure", likely: "Likely", unsure: "Uncertain" },
+    runnerUp: (name, p) => `Runner-up: ${name} (${p})`,
+    reasonsToward: (name) => `Words that pushed toward “${name}”`,
     yourText: "Your text, evidence highlighted",
     signals: "Signals found",
-    reasons: "Words that decided it",
     offline: "Works offline; your text is not stored.",
     present: "Stated",
     missing: "Missing",
@@ -47,11 +52,6 @@ const UI = {
     badResponse: (s) => `The server answered with an unexpected response (HTTP ${s}).`,
     needKey: "This server needs an API key: enter it below and classify again.",
     langToggle: "العربية",
-    signalKinds: {
-      duration: "Duration", date_range: "Date range", offer: "Offer", event: "One-off event",
-      season: "Season", ongoing: "Ongoing", review: "Review cadence", launch: "Launch",
-      deadline: "Deadline",
-    },
   },
   ar: {
     skip: "انتقل إلى المحتوى",
@@ -70,10 +70,15 @@ const UI = {
     result: "النتيجة",
     verdict: "هذا النص",
     confidence: "درجة الثقة",
-    elements: "عناصر الاستراتيجية",
+    checklist: {
+      strategy: "عناصر الاستراتيجية",
+      campaign: "ما تحتاجه لتصبح استراتيجية",
+    },
+    bands: { sure: "مؤكد", likely: "على الأرجح", unsure: "غير مؤكد" },
+    runnerUp: (name, p) => `يليه: ${name} (${p})`,
+    reasonsToward: (name) => `كلمات رجّحت «${name}»`,
     yourText: "نصك مع إبراز الشواهد",
     signals: "الإشارات التي وُجدت",
-    reasons: "الكلمات التي حسمت التصنيف",
     offline: "تعمل دون اتصال بالإنترنت؛ لا يُحفظ نصك.",
     present: "مذكور",
     missing: "ناقص",
@@ -97,11 +102,6 @@ const UI = {
     badResponse: (s) => `أجاب الخادم بردٍّ غير متوقع (HTTP ${s}).`,
     needKey: "يتطلب هذا الخادم مفتاحاً: أدخله في الأسفل ثم صنِّف مرة أخرى.",
     langToggle: "English",
-    signalKinds: {
-      duration: "مدة", date_range: "فترة زمنية", offer: "عرض", event: "مناسبة لمرة واحدة",
-      season: "موسم", ongoing: "استمرارية", review: "مراجعة دورية", launch: "إطلاق",
-      deadline: "موعد نهائي",
-    },
   },
 };
 
@@ -154,7 +154,30 @@ function elementName(id, lang = uiLang) {
 }
 
 function pct(x) {
-  return `${Math.round(Math.max(0, Math.min(1, Number(x) || 0)) * 100)}%`;
+  const n = Math.round(Math.max(0, Math.min(1, Number(x) || 0)) * 100);
+  return uiLang === "ar" ? `${n.toLocaleString("ar-EG")}٪` : `${n}%`;
+}
+
+// A number range ("2026–2027", "1-30") is wrapped in a left-to-right isolate: inside an
+// Arabic line the bidi algorithm would otherwise show a dash-joined range backwards.
+const LTR_RUN = /\d[\d.,:/]*(?:\s*[-–—]\s*\d[\d.,:/]*)+/g;
+
+function bidiText(text) {
+  const frag = document.createDocumentFragment();
+  let last = 0;
+  for (const m of text.matchAll(LTR_RUN)) {
+    if (m.index > last) frag.append(document.createTextNode(text.slice(last, m.index)));
+    frag.append(el("span", { class: "ltr-run", dir: "ltr", text: m[0] }));
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) frag.append(document.createTextNode(text.slice(last)));
+  return frag;
+}
+
+// "Sure" / "Likely" / "Uncertain", with the summary's bands (NAMES.confidence_bands).
+function band(conf) {
+  const b = NAMES.confidence_bands || { sure: 0.9, likely: 0.7 };
+  return conf >= b.sure ? "sure" : conf >= b.likely ? "likely" : "unsure";
 }
 
 // ---- errors and status --------------------------------------------------------------
@@ -269,6 +292,7 @@ function render(result, text) {
   alt.textContent = labelName(label, other);
   alt.lang = other;
   alt.dir = other === "ar" ? "rtl" : "ltr";
+  alt.hidden = uiLang === "ar"; // the Arabic page carries no English words
   $("label-explain").textContent = t("explain")[label] || "";
 
   const conf = Number(result.confidence) || 0;
@@ -276,6 +300,15 @@ function render(result, text) {
   $("conf-bar").setAttribute("aria-valuenow", String(Math.round(conf * 100)));
   $("conf-bar").setAttribute("aria-valuetext", pct(conf));
   $("conf-pct").textContent = pct(conf);
+  $("conf-band").textContent = t("bands")[band(conf)];
+  $("result").dataset.band = band(conf);
+  // The runner-up is named when the verdict is not sure: what else the text could be.
+  const ranked = NAMES.label_order
+    .map((id) => [id, Number((result.probabilities || {})[id]) || 0])
+    .sort((a, b) => b[1] - a[1]);
+  const runner = $("runner-up");
+  runner.hidden = !(ranked.length > 1 && band(conf) !== "sure" && ranked[1][0] !== label);
+  runner.textContent = runner.hidden ? "" : t("runnerUp")(labelName(ranked[1][0], uiLang), pct(ranked[1][1]));
 
   const probs = $("probs");
   probs.replaceChildren();
@@ -288,6 +321,11 @@ function render(result, text) {
     );
   }
 
+  // Not a plan: no checklist (a job ad's salary line is not a budget), only the verdict,
+  // the summary and what pushed it there.
+  $("checklist-box").hidden = label === "other";
+  $("elements-title").textContent = (t("checklist")[label] || t("checklist").strategy);
+  $("reasons-title").textContent = t("reasonsToward")(labelName(label, uiLang));
   renderElements(result);
   renderDoc(result, text);
   renderSignals(result);
@@ -321,7 +359,7 @@ function renderElements(result) {
     if (item.present) {
       present += 1;
       for (const ev of item.evidence || []) {
-        li.append(el("blockquote", { class: "evidence", dir: "auto", text: ev }));
+        li.append(el("blockquote", { class: "evidence", dir: "auto" }, bidiText(ev)));
       }
     } else {
       const message = advice.get(item.id);
@@ -366,11 +404,11 @@ function renderDoc(result, text) {
     const piece = chars.slice(s, e).join("");
     const ids = [...new Set(cover.filter(([cs, ce]) => cs <= s && e <= ce).map((c) => c[2]))];
     if (!ids.length) {
-      doc.append(document.createTextNode(piece));
+      doc.append(bidiText(piece));
       continue;
     }
     const names = ids.map((id) => elementName(id)).join(uiLang === "ar" ? "، " : ", ");
-    const mark = el("mark", { class: `hl el-${ids[0]}`, title: names, "data-elements": ids.join(" ") }, piece);
+    const mark = el("mark", { class: `hl el-${ids[0]}`, title: names, "data-elements": ids.join(" ") }, bidiText(piece));
     mark.append(el("span", { class: "sr-only", text: ` (${names})` }));
     doc.append(mark);
   }
@@ -384,9 +422,9 @@ function renderSignals(result) {
     list.append(el("li", { class: "empty", text: t("noSignals") }));
     return;
   }
-  const kinds = t("signalKinds");
+  const kinds = NAMES.signal_kinds || {};
   for (const s of signals) {
-    const kind = kinds[s.kind] || String(s.kind || "").replace(/_/g, " ");
+    const kind = (kinds[s.kind] || {})[uiLang] || String(s.kind || "").replace(/_/g, " ");
     const li = el("li", { "data-kind": s.kind },
       el("span", { class: "kind", text: kind }),
       el("span", { class: "sig-text", dir: "auto", text: s.text || "" }));

@@ -29,6 +29,10 @@ class Signal(TypedDict):
     every_days: NotRequired[float]
     start: NotRequired[int]
     end: NotRequired[int]
+    #: ``channels`` only: the platforms named, by id (``instagram``, ``tiktok``…).
+    platforms: NotRequired[list[str]]
+    #: ``channels`` only: the words the text names them with, as written.
+    words: NotRequired[list[str]]
 
 
 class Reason(TypedDict):

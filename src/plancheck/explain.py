@@ -14,33 +14,16 @@ from typing import Any, cast
 
 import numpy as np
 
+from .advice import advice_for, advice_language
 from .config import ELEMENTS, LABELS, PACKAGE_DIR, display_names
-from .contract import Advice, Element, Reason, Result
+from .contract import Element, Reason, Result
 from .features import MASK_TOKEN
+from .signals.display import shown_signals
 from .summary import summarize
 from .text import fold_token, sentence_text
 
 MAX_EVIDENCE = 3
 MAX_REASONS = 6
-
-
-@cache
-def advice_texts() -> dict[str, dict[str, str]]:
-    """Advice per element and language (``en``, ``ar``), from ``advice.json``."""
-    data: dict[str, dict[str, str]] = json.loads(
-        (PACKAGE_DIR / "advice.json").read_text(encoding="utf-8")
-    )
-    missing = [
-        e for e in ELEMENTS if not data.get(e, {}).get("en") or not data.get(e, {}).get("ar")
-    ]
-    if missing:
-        raise ValueError(f"advice.json lacks en/ar advice for: {', '.join(missing)}")
-    return data
-
-
-def advice_language(language: str) -> str:
-    """Arabic advice for Arabic and mixed text, English for English (the contract's rule)."""
-    return "en" if language == "en" else "ar"
 
 
 def display_score(raw: float, threshold: float) -> float:
@@ -93,12 +76,6 @@ def elements_result(
             }
         )
     return out
-
-
-def advice_for(missing: list[str], language: str) -> list[Advice]:
-    lang = advice_language(language)
-    texts = advice_texts()
-    return [{"element": e, "message": texts[e][lang]} for e in missing]
 
 
 # Words as written, diacritics and tatweel included (Arabic marks are not \w).
@@ -199,10 +176,7 @@ def assemble(
     k = int(np.argmax(label_probs))
     confidence = round(float(label_probs[k]), 4)
     missing = [e["id"] for e in elements if not e["present"]]
-    shown_signals: list[dict[str, Any]] = [
-        {key: s[key] for key in ("kind", "text", "days", "every_days", "start", "end") if key in s}
-        for s in signals
-    ]
+    shown = shown_signals(signals, language)
     result: dict[str, Any] = {} if doc_id is None else {"id": doc_id}
     result.update(
         {
@@ -214,10 +188,10 @@ def assemble(
             "language": language,
             "elements": elements,
             "missing": missing,
-            "advice": advice_for(missing, language),
-            "signals": shown_signals,
+            "advice": advice_for(missing, language, LABELS[k], shown),
+            "signals": shown,
             "reasons": reasons,
-            "summary": summarize(LABELS[k], confidence, language, elements, shown_signals),
+            "summary": summarize(LABELS[k], confidence, language, elements, shown),
             "model_version": model_version,
         }
     )

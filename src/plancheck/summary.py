@@ -137,15 +137,27 @@ def _strategy(t: dict[str, Any], head: str, present: set[str], signals: Any, lan
     return str(t[key].format(head=head, span=span, every=every))
 
 
-def _campaign(t: dict[str, Any], head: str, signals: Any, lang: str) -> str:
+def timebox(signals: Sequence[Mapping[str, Any]], lang: str) -> tuple[str | None, str | None]:
+    """A campaign's length and its season or event, in words ("27 days", "“Back to School”").
+
+    Shared by the summary and the advice, so the two never describe the time box differently.
+    """
     boxes = [d for d in _spans(signals) if d <= CAMPAIGN_MAX_DAYS]
     theme = _first(signals, "season", "event")
+    return (
+        span_words(max(boxes), lang) if boxes else None,
+        _quote(str(theme["text"]), lang) if theme else None,
+    )
+
+
+def _campaign(t: dict[str, Any], head: str, signals: Any, lang: str) -> str:
+    span, theme = timebox(signals, lang)
     offer = _first(signals, "offer")
-    if not (boxes or theme or offer):
+    if not (span or theme or offer):
         return str(t["plain"].format(head=head))
-    parts = t["runs"].format(days=span_words(max(boxes), lang)) if boxes else t["push"]
+    parts = t["runs"].format(days=span) if span else t["push"]
     if theme:
-        parts += t["around"].format(theme=_quote(theme["text"], lang))
+        parts += t["around"].format(theme=theme)
     if offer:
         text = str(offer["text"])
         if len(text.split()) >= 2:
