@@ -28,7 +28,7 @@ from .artifacts import (
     set_current,
 )
 from .baselines import tfidf_lr_predictions
-from .corpus import Document, corpus_sha256, load_corpus
+from .corpus import Document, corpus_sha256, load_corpus, split_docs
 from .errors import ModelNotFoundError
 from .evaluate import evaluate, fasttext_predictions
 from .report import save_plots
@@ -148,26 +148,26 @@ def train_candidate(
     folder = save_model(result.model, card, models_dir)
     say(f"saved {folder}")
     model = load_model(version, models_dir)  # verifies what was written
-    train_docs = [d for d in docs if d.split == "train"]
+    train_docs = split_docs(docs, "train")
     train_labels = [d.label for d in train_docs]
     card = read_card(folder)
     card["metrics"] = {}
     for split in ("dev", "test"):
-        split_docs = [d for d in docs if d.split == split]
+        eval_docs = split_docs(docs, split)
         extra: dict[str, list[str]] = {
             "tfidf_lr": tfidf_lr_predictions(
-                [d.text for d in train_docs], train_labels, [d.text for d in split_docs]
+                [d.text for d in train_docs], train_labels, [d.text for d in eval_docs]
             )
         }
         if with_fasttext:
-            ft = fasttext_predictions(train_docs, split_docs)
+            ft = fasttext_predictions(train_docs, eval_docs)
             if ft is not None:
                 extra["fasttext"] = ft
             else:
                 say(
                     "fastText baseline skipped: install the `fasttext` extra (pip install -e '.[fasttext]')"
                 )
-        rep = evaluate(model, split_docs, train_labels, extra)
+        rep = evaluate(model, eval_docs, train_labels, extra)
         out = reports_dir / version
         out.mkdir(parents=True, exist_ok=True)
         (out / f"metrics-{split}.json").write_text(
@@ -175,7 +175,7 @@ def train_candidate(
         )
         if split == "test":
             save_plots(rep, out)
-        card["metrics"][split] = summary_metrics(rep) | {"split_sha256": split_sha256(split_docs)}
+        card["metrics"][split] = summary_metrics(rep) | {"split_sha256": split_sha256(eval_docs)}
         say(
             f"{split}: macro-F1 {rep['overall']['macro_f1']:.3f}, element micro-F1 {rep['elements']['micro']['f1']:.3f}"
         )
@@ -208,12 +208,12 @@ def current_on_split(
 
     card = read_card(models_dir / version)
     docs = load_corpus(corpus_path)
-    test_docs = [d for d in docs if d.split == "test"]
+    test_docs = split_docs(docs, "test")
     sha = split_sha256(test_docs)
     if card.get("metrics", {}).get("test", {}).get("split_sha256") == sha:
         return card
     rep = evaluate(
-        load_model(version, models_dir), test_docs, [d.label for d in docs if d.split == "train"]
+        load_model(version, models_dir), test_docs, [d.label for d in split_docs(docs, "train")]
     )
     return card | {
         "metrics": {

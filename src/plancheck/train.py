@@ -18,7 +18,7 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from . import config
 from .calibrate import calibrate
-from .corpus import Document, register_family
+from .corpus import Document, register_family, split_docs
 from .planmodel import PlanModel, signal_matrix
 from .signals import extract_signals
 from .stacking import (
@@ -149,8 +149,8 @@ def train(
     params = params or TrainParams()
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
-    train_docs = [d for d in docs if d.split == "train"]
-    dev_docs = [d for d in docs if d.split == "dev"]
+    train_docs = split_docs(docs, "train")
+    dev_docs = split_docs(docs, "dev")
     if len(train_docs) < 30 or not dev_docs:
         raise ValueError(
             f"need ≥ 30 train and ≥ 1 dev documents, got {len(train_docs)} and {len(dev_docs)}"

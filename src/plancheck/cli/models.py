@@ -10,7 +10,7 @@ import typer
 
 from .. import config, load_model
 from ..baselines import tfidf_lr_predictions
-from ..corpus import CorpusError, load_corpus
+from ..corpus import CorpusError, load_corpus, split_docs
 from ..errors import PlancheckError
 from ..evaluate import evaluate, fasttext_predictions
 from ..lifecycle import list_models, promote, prune, rollback, train_candidate
@@ -89,16 +89,16 @@ def evaluate_cmd(
         docs = load_corpus(corpus)
     except (PlancheckError, CorpusError, FileNotFoundError) as e:
         _fail(str(e))
-    train_docs = [d for d in docs if d.split == "train"]
-    split_docs = [d for d in docs if d.split == split]
+    train_docs = split_docs(docs, "train")
+    eval_docs = split_docs(docs, split)
     extra = {
         "tfidf_lr": tfidf_lr_predictions(
             [d.text for d in train_docs],
             [d.label for d in train_docs],
-            [d.text for d in split_docs],
+            [d.text for d in eval_docs],
         )
     }
-    ft = fasttext_predictions(train_docs, split_docs)
+    ft = fasttext_predictions(train_docs, eval_docs)
     if ft is None:
         typer.echo(
             "note: fastText baseline skipped (pip install -e '.[fasttext]' to include it)",
@@ -106,7 +106,7 @@ def evaluate_cmd(
         )
     else:
         extra["fasttext"] = ft
-    rep = evaluate(clf, split_docs, [d.label for d in train_docs], extra)
+    rep = evaluate(clf, eval_docs, [d.label for d in train_docs], extra)
     out = reports / clf.version
     out.mkdir(parents=True, exist_ok=True)
     (out / f"metrics-{split}.json").write_text(
