@@ -19,8 +19,8 @@ from .elements import (
 from .features import SentenceFeaturizer, prepare
 from .planmodel import LinearLabelModel
 
-if TYPE_CHECKING:  # train imports this module; the type is only named here
-    from .train import TrainParams
+if TYPE_CHECKING:  # cycle: search imports this module; the type is only named here
+    from .search import TrainParams
 
 Folds = list[tuple[np.ndarray, np.ndarray]]
 
