@@ -18,7 +18,6 @@ from . import config
 from .artifacts import (
     CARD_FILE,
     HISTORY,
-    _atomic_write,
     current_version,
     list_versions,
     load_artifact,
@@ -27,6 +26,7 @@ from .artifacts import (
     save_model,
     set_current,
 )
+from .atomic import atomic_write
 from .baselines import tfidf_lr_predictions
 from .corpus import Document, corpus_sha256, load_corpus, split_docs
 from .errors import ModelNotFoundError
@@ -179,7 +179,7 @@ def train_candidate(
         say(
             f"{split}: macro-F1 {rep['overall']['macro_f1']:.3f}, element micro-F1 {rep['elements']['micro']['f1']:.3f}"
         )
-    _atomic_write(folder / CARD_FILE, json.dumps(card, ensure_ascii=False, indent=2))
+    atomic_write(folder / CARD_FILE, json.dumps(card, ensure_ascii=False, indent=2))
     verdict: dict[str, Any] = {"passed": False, "why": "not asked to promote"}
     promoted = False
     if promote:

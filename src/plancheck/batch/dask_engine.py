@@ -23,7 +23,8 @@ from ..errors import (
 from .inputs import Doc, check_columns, table_docs
 from .options import BatchOptions, check_options, resolve_model
 from .outputs import encode_parquet
-from .sinks import partial_path, write_parquet_atomic
+from .parquet_sink import write_parquet_atomic
+from .partial import partial_path
 from .summary import Tally, make_summary, progress_bar
 from .workers import _STATE, classify_docs, default_jobs
 
