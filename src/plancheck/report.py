@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,14 @@ def format_report(rep: dict[str, Any]) -> str:
                 f"  {name:16s} macro-F1 {m['macro_f1']:.3f}   (hard {m['hard_macro_f1']:.3f})"
             )
     return "\n".join(lines)
+
+
+def write_metrics(rep: dict[str, Any], folder: Path, split: str) -> Path:
+    """The full report as ``metrics-<split>.json`` in ``folder`` (created if missing)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"metrics-{split}.json"
+    path.write_text(json.dumps(rep, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
 
 
 def renderer_shapes_arabic() -> bool:
