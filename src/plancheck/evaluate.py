@@ -8,6 +8,7 @@ and by slice (language, difficulty, hard-case kind, dialect). Plots are separate
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from .report import (
 from .report import (
     save_plots as save_plots,
 )
+from .text import normalize
 
 
 def _slices(docs: list[Document]) -> dict[str, list[int]]:
@@ -181,13 +183,9 @@ def fasttext_predictions(
     and the settings that learn on long documents (lr 1.0, 25 epochs, word bigrams).
     """
     try:
-        import fasttext  # type: ignore[import-not-found]
+        import fasttext  # type: ignore[import-not-found]  # optional extra (.[fasttext])
     except ImportError:
         return None
-    import tempfile
-
-    from .text import normalize
-
     tmp = Path(tempfile.mkdtemp(prefix="plancheck-ft-"))
     try:
         path = tmp / "train.txt"
