@@ -101,6 +101,14 @@ def _macro_f1(y: np.ndarray, pred: np.ndarray) -> float:
     )
 
 
+def cv_scores(y: np.ndarray, pred: np.ndarray, hard: np.ndarray) -> dict[str, float]:
+    """A grid row's scores: cross-validated macro-F1, overall and on the hard slice."""
+    return {
+        "cv_macro_f1": round(_macro_f1(y, pred), 4),
+        "cv_macro_f1_hard": round(_macro_f1(y[hard], pred[hard]), 4),
+    }
+
+
 def _folds(docs: list[Document], y: np.ndarray, params: TrainParams) -> Folds:
     """Cross-validation folds; with ``cross_register`` every fold holds out whole register
     families, so model choice and calibration see texts unlike those they were fitted on."""
@@ -188,8 +196,7 @@ def search(
                             "signals": use_sig,
                             "elements": use_el,
                             "meta_C": Cm,
-                            "cv_macro_f1": round(_macro_f1(y, pred), 4),
-                            "cv_macro_f1_hard": round(_macro_f1(y[hard], pred[hard]), 4),
+                            **cv_scores(y, pred, hard),
                             "_logits": meta_logits,
                         }
                     )
@@ -210,8 +217,7 @@ def search(
                     "signals": False,
                     "elements": False,
                     "meta_C": 0.0,
-                    "cv_macro_f1": round(_macro_f1(y, pred), 4),
-                    "cv_macro_f1_hard": round(_macro_f1(y[hard], pred[hard]), 4),
+                    **cv_scores(y, pred, hard),
                     "_logits": logits,
                     "_stage_one": True,
                 }

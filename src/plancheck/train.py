@@ -22,6 +22,7 @@ from .search import (  # TrainParams and Progress re-exported: callers import th
     _label_ids,
     _macro_f1,
     best_of,
+    cv_scores,
     search,
 )
 from .signals import extract_signals
@@ -112,8 +113,7 @@ def train(
                 {
                     "meta_C": meta_c,
                     "C": C,
-                    "cv_macro_f1": round(_macro_f1(y, pred), 4),
-                    "cv_macro_f1_hard": round(_macro_f1(y[hard], pred[hard]), 4),
+                    **cv_scores(y, pred, hard),
                 }
             ]
         row = best_of(rows)
