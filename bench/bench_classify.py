@@ -62,7 +62,7 @@ def main() -> int:
     base_rss = rss_mb()
     from plancheck import load_model
     from plancheck.artifacts import MODEL_FILE, resolve
-    from plancheck.corpus import load_corpus
+    from plancheck.corpus import load_corpus, split_docs
 
     after_import = rss_mb()
     clf = load_model(models_dir=args.models)
@@ -91,7 +91,7 @@ def main() -> int:
 
     from plancheck.text import normalize
 
-    train = [d for d in docs if d.split == "train"]
+    train = split_docs(docs, "train")
     bare = make_pipeline(
         make_union(
             TfidfVectorizer(

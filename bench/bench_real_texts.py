@@ -19,7 +19,7 @@ import numpy as np
 
 from plancheck import config, load_model
 from plancheck.baselines import one_word_rule, tfidf_lr_predictions
-from plancheck.corpus import load_corpus
+from plancheck.corpus import load_corpus, split_docs
 from plancheck.metrics import (
     bootstrap_interval,
     element_metrics,
@@ -50,7 +50,7 @@ def main() -> None:
     args = ap.parse_args()
 
     clf = load_model(args.model)
-    train = [d for d in load_corpus(args.corpus) if d.split == "train"]
+    train = split_docs(load_corpus(args.corpus), "train")
     for path in args.sets:
         items = [
             json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line

@@ -54,6 +54,7 @@ def load_model(path: str | Path | None = None, models_dir: str | Path | None = N
         ModelIntegrityError: hash or scikit-learn version mismatch, or a path outside the
             models folder.
     """
+    # heavy: `import plancheck` stays light; scikit-learn loads with the first model
     from .artifacts import load_artifact, resolve
     from .classifier import Classifier
 
@@ -64,7 +65,7 @@ def load_model(path: str | Path | None = None, models_dir: str | Path | None = N
 
 def __getattr__(name: str) -> type[Classifier]:
     if name == "Classifier":
-        from .classifier import Classifier
+        from .classifier import Classifier  # heavy: loaded on first use (PEP 562)
 
         return Classifier
     raise AttributeError(name)

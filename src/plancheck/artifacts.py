@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -20,6 +18,7 @@ import joblib
 import sklearn
 
 from . import config
+from .atomic import atomic_write
 from .errors import ModelIntegrityError, ModelNotFoundError
 from .text import FOLD_SHA256
 
@@ -50,15 +49,6 @@ def new_version(corpus_sha: str, when: datetime | None = None) -> str:
     return f"{when:%Y%m%d-%H%M%S}-{corpus_sha[:6]}"
 
 
-def _atomic_write(path: Path, data: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(data)
-    # mkstemp makes 0600 files: a server running under another account could not read them.
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-
-
 def save_model(model: PlanModel, card: dict[str, Any], models_dir: Path | None = None) -> Path:
     """Write ``<models>/<version>/model.joblib`` and ``model.json``; does not make it current."""
     models_dir = config.models_dir(models_dir)
@@ -77,7 +67,7 @@ def save_model(model: PlanModel, card: dict[str, Any], models_dir: Path | None =
             "fold_sha256": FOLD_SHA256,
         }
     )
-    _atomic_write(folder / CARD_FILE, json.dumps(card, ensure_ascii=False, indent=2))
+    atomic_write(folder / CARD_FILE, json.dumps(card, ensure_ascii=False, indent=2))
     return folder
 
 
@@ -99,7 +89,7 @@ def set_current(version: str, models_dir: Path | None = None, reason: str = "") 
     if not (models_dir / version / CARD_FILE).is_file():
         raise ModelNotFoundError(f"no model {version!r} in {models_dir}")
     previous = current_version(models_dir)
-    _atomic_write(models_dir / CURRENT, version + "\n")
+    atomic_write(models_dir / CURRENT, version + "\n")
     entry = {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
         "from": previous,

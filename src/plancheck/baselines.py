@@ -11,6 +11,10 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline, make_union
+
 from .text import normalize
 
 # Patterns run on normalised text (ة→ه, hamza folded, lowercase).
@@ -44,10 +48,6 @@ def tfidf_lr_predictions(
     train_texts: Sequence[str], train_labels: Sequence[str], texts: Sequence[str]
 ) -> list[str]:
     """The plain baseline a data scientist would try first: word + char_wb TF-IDF → LR."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline, make_union
-
     pipe = make_pipeline(
         make_union(
             TfidfVectorizer(

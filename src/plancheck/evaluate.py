@@ -8,6 +8,7 @@ and by slice (language, difficulty, hard-case kind, dialect). Plots are separate
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from . import config
-from .baselines import majority_label, one_word_rule
-from .corpus import Document, register_family
+from .baselines import majority_label, one_word_rule, tfidf_lr_predictions
+from .corpus import Document, register_family, split_docs
 from .metrics import (
     bootstrap_interval,
     brier_score,
@@ -37,6 +38,7 @@ from .report import (
 from .report import (
     save_plots as save_plots,
 )
+from .text import normalize
 
 
 def _slices(docs: list[Document]) -> dict[str, list[int]]:
@@ -181,13 +183,9 @@ def fasttext_predictions(
     and the settings that learn on long documents (lr 1.0, 25 epochs, word bigrams).
     """
     try:
-        import fasttext  # type: ignore[import-not-found]
+        import fasttext  # type: ignore[import-not-found]  # optional extra (.[fasttext])
     except ImportError:
         return None
-    import tempfile
-
-    from .text import normalize
-
     tmp = Path(tempfile.mkdtemp(prefix="plancheck-ft-"))
     try:
         path = tmp / "train.txt"
@@ -204,3 +202,30 @@ def fasttext_predictions(
         return out
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def evaluate_split(
+    model: Any, docs: list[Document], split: str, with_fasttext: bool = True
+) -> tuple[dict[str, Any], bool]:
+    """:func:`evaluate` on one split of the corpus, with the baselines trained on ``train``.
+
+    The baselines are TF-IDF + logistic regression and, when the extra is installed (and
+    ``with_fasttext``), fastText. Returns the report and whether fastText was asked for but
+    left out because its extra is missing.
+    """
+    train_docs = split_docs(docs, "train")
+    eval_docs = split_docs(docs, split)
+    train_labels = [d.label for d in train_docs]
+    extra: dict[str, list[str]] = {
+        "tfidf_lr": tfidf_lr_predictions(
+            [d.text for d in train_docs], train_labels, [d.text for d in eval_docs]
+        )
+    }
+    fasttext_missing = False
+    if with_fasttext:
+        ft = fasttext_predictions(train_docs, eval_docs)
+        if ft is None:
+            fasttext_missing = True
+        else:
+            extra["fasttext"] = ft
+    return evaluate(model, eval_docs, train_labels, extra), fasttext_missing

@@ -7,16 +7,14 @@ from typing import Any
 from .advice import advice_language
 from .config import display_names
 from .contract import Result
+from .text.display import has_arabic, visual_order
 
 
 def shape_for_terminal(s: str) -> str:
     """Reshape and bidi-order Arabic for terminals that do not shape it themselves."""
-    if not any("\u0600" <= ch <= "\u06ff" for ch in s):
+    if not has_arabic(s):
         return s
-    import arabic_reshaper
-    from bidi.algorithm import get_display  # mirrors brackets; bidi.get_display does not
-
-    return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in s.split("\n"))
+    return "\n".join(visual_order(line) for line in s.split("\n"))
 
 
 _UI: dict[str, dict[str, Any]] = {

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from . import config
+from .text.display import has_arabic, visual_order
 
 
 def format_report(rep: dict[str, Any]) -> str:
@@ -61,13 +63,21 @@ def format_report(rep: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def write_metrics(rep: dict[str, Any], folder: Path, split: str) -> Path:
+    """The full report as ``metrics-<split>.json`` in ``folder`` (created if missing)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"metrics-{split}.json"
+    path.write_text(json.dumps(rep, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
 def renderer_shapes_arabic() -> bool:
     """Does this matplotlib shape and reorder Arabic itself? (≥ 3.11 does.)
 
     When it does, the classic ``get_display(reshape(s))`` recipe would draw Arabic backwards,
     so it must only be applied where the renderer does not shape.
     """
-    import matplotlib
+    import matplotlib  # heavy (~0.5 s): loaded only to decide how to plot
 
     major, minor = (int(x) for x in matplotlib.__version__.split(".")[:2])
     return (major, minor) >= (3, 11)
@@ -76,12 +86,9 @@ def renderer_shapes_arabic() -> bool:
 def for_renderer(text: str, renderer_shapes: bool | None = None) -> str:
     """Text ready for a renderer: unchanged if it shapes Arabic, else reshaped + bidi-ordered."""
     shapes = renderer_shapes_arabic() if renderer_shapes is None else renderer_shapes
-    if shapes or not any("\u0600" <= ch <= "\u06ff" for ch in text):
+    if shapes or not has_arabic(text):
         return text
-    import arabic_reshaper
-    from bidi.algorithm import get_display  # mirrors brackets; bidi.get_display does not
-
-    return str(get_display(arabic_reshaper.reshape(text)))
+    return visual_order(text)
 
 
 def _label_names(lang_pair: bool = True) -> list[str]:
@@ -101,7 +108,7 @@ def save_plots(rep: dict[str, Any], folder: Path) -> list[Path]:
     Uses matplotlib's object API (no pyplot, no backend switch), so calling it from a
     notebook leaves inline plotting alone.
     """
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # heavy (~0.5 s): loaded only to plot
 
     folder.mkdir(parents=True, exist_ok=True)
     paths = []

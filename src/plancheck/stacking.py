@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,8 +20,8 @@ from .elements import (
 from .features import SentenceFeaturizer, prepare
 from .planmodel import LinearLabelModel
 
-if TYPE_CHECKING:  # train imports this module; the type is only named here
-    from .train import TrainParams
+if TYPE_CHECKING:  # cycle: search imports this module; the type is only named here
+    from .search import TrainParams
 
 Folds = list[tuple[np.ndarray, np.ndarray]]
 
@@ -69,8 +70,6 @@ def scale_columns(x: sp.csr_matrix, scale: np.ndarray) -> sp.csr_matrix:
 
 def identity_meta(n_extra: int) -> Any:
     """A stage two that passes stage one's logits through unchanged and ignores the extras."""
-    from types import SimpleNamespace
-
     k = len(config.LABELS)
     coef = np.hstack([np.eye(k), np.zeros((k, n_extra))])
     return SimpleNamespace(coef_=coef, intercept_=np.zeros(k))

@@ -7,100 +7,29 @@ No file I/O here (``artifacts`` saves, ``cli`` wires). Every choice is made on `
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from joblib import Parallel, delayed
-from sklearn.metrics import f1_score
-from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from . import config
 from .calibrate import calibrate
-from .corpus import Document, register_family
+from .corpus import Document, split_docs
 from .planmodel import PlanModel, signal_matrix
-from .signals import extract_signals
-from .stacking import (
-    Folds,
-    _fit_fold,
-    _meta_cv,
-    _meta_inputs,
-    _meta_model,
-    _ngram_model,
-    _Variant,
-    collapse,
-    identity_meta,
+from .search import (  # TrainParams and Progress re-exported: callers import them from here
+    Progress,
+    TrainParams,
+    _label_ids,
+    _macro_f1,
+    best_of,
+    cv_scores,
+    search,
 )
+from .signals import extract_signals
+from .stacking import _meta_cv, _meta_inputs, _meta_model, _ngram_model, collapse, identity_meta
 from .text import word_count
 
-Progress = Callable[[str], None]
-
-
-@dataclass
-class TrainParams:
-    """Hyperparameters and the grid searched by cross-validation on ``train``.
-
-    The label model is an n-gram logistic regression (sparse, ``C_grid``). With ``stacked``
-    its out-of-fold logits are combined with the substance signals and element scores by a
-    small logistic regression (``meta_C_grid``), and the two stages collapse into one linear
-    model; without it (the default) stage two is the identity, and the stage-two grid is
-    still cross-validated for the ablation the model card reports. Either way reasons stay
-    exact coefficient × value.
-    """
-
-    word_ngrams: tuple[int, int] = (1, 2)
-    char_ngrams: tuple[int, int] = (2, 5)
-    min_df: int = 2
-    max_char_features: int = 150_000
-    element_C: float = 4.0
-    # C=4 never beat C=16 by more than CV noise on corpus v2 (2026-12-02); one value halves
-    # stage one. meta_C 0.1 never won either.
-    C_grid: tuple[float, ...] = (16.0,)
-    meta_C_grid: tuple[float, ...] = (0.3, 1.0, 3.0)
-    # With and without each group of substance features: the ablation is part of the grid.
-    signals_options: tuple[bool, ...] = (False, True)
-    elements_options: tuple[bool, ...] = (False, True)
-    # Unmasked: masking the plan-type words cost 0.02–0.06 macro-F1 on both sets of real
-    # published texts (2026-12-03, bench/RESULTS.md); the substance features still decide when
-    # the word misleads. (True,) or (False, True) to search it again.
-    mask_options: tuple[bool, ...] = (False,)
-    #: Weight of the character n-gram block in the label model's document features (the element
-    #: detector always reads them at full weight). Character n-grams learn the corpus's style:
-    #: on real published texts the label model scored 0.59/0.51 macro-F1 at weight 1, 0.68/0.66
-    #: at 0.1 and 0.71/0.70 at 0 (words only), with the test split within noise (0.967 →
-    #: 0.959). 2026-12-03, bench/RESULTS.md.
-    char_weight: float = 0.0
-    #: Whether the label model re-weighs the n-gram logits with the substance signals and the
-    #: element scores (the stage-two grid below). Off: the label is the word model alone, and
-    #: signals and elements explain it. On two sets of real published texts, stage two cost
-    #: 0.05–0.09 macro-F1 (it learns "no plan cues → other", and real articles about a plan
-    #: carry few cues), while on the test split it gained under 0.01 (2026-12-03,
-    #: bench/RESULTS.md). The ablation still measures it.
-    stacked: bool = False
-    cv_folds: int = 5
-    #: Folds hold out whole register families (press, award, public, …) instead of random
-    #: documents: see :func:`_folds`. Off by default: on corpus v2 it cost 0.04 macro-F1 on
-    #: the test split and its gain on real published texts was within noise (bench/RESULTS.md).
-    cross_register: bool = False
-    seed: int = config.SEED
-    n_jobs: int = 2
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def quick(cls) -> TrainParams:
-        """A small grid (one configuration, 3 folds): smoke tests, notebooks, ``--quick``."""
-        return cls(
-            C_grid=(16.0,),
-            meta_C_grid=(1.0,),
-            signals_options=(True,),
-            # element scores stay out of the label model: no out-of-fold detector fits
-            elements_options=(False,),
-            mask_options=(False,),
-            cv_folds=3,
-        )
+__all__ = ["Progress", "TrainParams", "TrainResult", "train"]
 
 
 @dataclass
@@ -109,33 +38,10 @@ class TrainResult:
     report: dict[str, Any] = field(default_factory=dict)
 
 
-def _label_ids(docs: list[Document]) -> np.ndarray:
-    return np.asarray([config.LABELS.index(d.label) for d in docs])
-
-
 def _element_truth(docs: list[Document]) -> np.ndarray:
     return np.asarray(
         [[int(e in d.elements) for e in config.ELEMENTS] for d in docs], dtype=np.int8
     )
-
-
-def _macro_f1(y: np.ndarray, pred: np.ndarray) -> float:
-    return float(
-        f1_score(y, pred, average="macro", labels=list(range(len(config.LABELS))), zero_division=0)
-    )
-
-
-def _folds(docs: list[Document], y: np.ndarray, params: TrainParams) -> Folds:
-    """Cross-validation folds; with ``cross_register`` every fold holds out whole register
-    families, so model choice and calibration see texts unlike those they were fitted on."""
-    if params.cross_register:
-        groups = [register_family(d.form, d.text) for d in docs]
-        sgkf = StratifiedGroupKFold(
-            n_splits=params.cv_folds, shuffle=True, random_state=params.seed
-        )
-        return list(sgkf.split(np.zeros(len(y)), y, groups))
-    skf = StratifiedKFold(n_splits=params.cv_folds, shuffle=True, random_state=params.seed)
-    return list(skf.split(np.zeros(len(y)), y))
 
 
 def train(
@@ -149,108 +55,20 @@ def train(
     params = params or TrainParams()
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
-    train_docs = [d for d in docs if d.split == "train"]
-    dev_docs = [d for d in docs if d.split == "dev"]
+    train_docs = split_docs(docs, "train")
+    dev_docs = split_docs(docs, "dev")
     if len(train_docs) < 30 or not dev_docs:
         raise ValueError(
             f"need ≥ 30 train and ≥ 1 dev documents, got {len(train_docs)} and {len(dev_docs)}"
         )
-    y = _label_ids(train_docs)
+    s = search(train_docs, dev_docs, params, say)
+    y, hard, folds, grid, sig_train = s.y, s.hard, s.folds, s.grid, s.sig_train
     y_dev = _label_ids(dev_docs)
-    hard = np.asarray([d.difficulty == "hard" for d in train_docs])
-    folds = _folds(train_docs, y, params)
-    # The element detector is the slowest fit; its out-of-fold scores need fewer folds.
-    el_folds = _folds(train_docs, y, replace(params, cv_folds=min(params.cv_folds, 3)))
-
-    sig_train = signal_matrix([extract_signals(d.text) for d in train_docs])
     sig_dev = signal_matrix([extract_signals(d.text) for d in dev_docs])
     n_extra = sig_train.shape[1] + len(config.ELEMENTS)
-
-    variants = {}
-    for mask in params.mask_options:
-        say(f"features (mask plan words: {mask})")
-        variants[mask] = _Variant(train_docs, dev_docs, params, mask, el_folds)
-
-    # Stage one: out-of-fold n-gram logits for every (mask, C).
-    stage1 = [(mask, C) for mask in params.mask_options for C in params.C_grid]
-    say(f"stage one: {len(stage1)} n-gram models × {params.cv_folds} folds")
-    jobs = [
-        delayed(_fit_fold)(variants[mask].d_label, y, tr, te, C)
-        for mask, C in stage1
-        for tr, te in folds
-    ]
-    fold_logits = Parallel(n_jobs=params.n_jobs)(jobs)
-    oof1 = {}
-    for i, key in enumerate(stage1):
-        logits = np.zeros((len(y), len(config.LABELS)))
-        for f, (_, te) in enumerate(folds):
-            logits[te] = fold_logits[i * len(folds) + f]
-        oof1[key] = logits
-
-    # Stage two: combine with signals / element scores, every variant cross-validated.
-    grid = []
-    for (mask, C), logits in oof1.items():
-        for use_sig in params.signals_options:
-            for use_el in params.elements_options:
-                z = _meta_inputs(logits, sig_train, variants[mask].el_oof, use_sig, use_el)
-                for Cm in params.meta_C_grid:
-                    meta_logits = _meta_cv(z, y, folds, Cm)
-                    pred = meta_logits.argmax(axis=1)
-                    grid.append(
-                        {
-                            "mask_plan_words": mask,
-                            "C": C,
-                            "signals": use_sig,
-                            "elements": use_el,
-                            "meta_C": Cm,
-                            "cv_macro_f1": round(_macro_f1(y, pred), 4),
-                            "cv_macro_f1_hard": round(_macro_f1(y[hard], pred[hard]), 4),
-                            "_logits": meta_logits,
-                        }
-                    )
-    for r in grid:
-        say(
-            f"  mask={r['mask_plan_words']} C={r['C']} signals={r['signals']} "
-            f"elements={r['elements']} meta_C={r['meta_C']}: CV macro-F1 {r['cv_macro_f1']:.3f} "
-            f"(hard {r['cv_macro_f1_hard']:.3f})"
-        )
-
-    if not params.stacked:  # the word model alone: its out-of-fold logits pass through as is
-        for (mask, C), logits in oof1.items():
-            pred = logits.argmax(axis=1)
-            grid.append(
-                {
-                    "mask_plan_words": mask,
-                    "C": C,
-                    "signals": False,
-                    "elements": False,
-                    "meta_C": 0.0,
-                    "cv_macro_f1": round(_macro_f1(y, pred), 4),
-                    "cv_macro_f1_hard": round(_macro_f1(y[hard], pred[hard]), 4),
-                    "_logits": logits,
-                    "_stage_one": True,
-                }
-            )
-
-    def best_of(rows: list[dict[str, Any]]) -> dict[str, Any]:
-        return max(
-            rows, key=lambda r: (r["cv_macro_f1"], r["cv_macro_f1_hard"], -r["C"], -r["meta_C"])
-        )
-
-    # Masking is kept if it does better on the hard slice (the issue's rule), judged by each
-    # variant's best configuration; the rest of the choice is overall CV macro-F1.
-    chosen_rows = [r for r in grid if r.get("_stage_one", False) == (not params.stacked)]
-    per_mask = {
-        m: best_of([r for r in chosen_rows if r["mask_plan_words"] == m])
-        for m in params.mask_options
-    }
-    mask = max(
-        per_mask, key=lambda m: (per_mask[m]["cv_macro_f1_hard"], per_mask[m]["cv_macro_f1"])
-    )
-    win = per_mask[mask]
-    v = variants[mask]
+    mask, win, per_mask, oof1 = s.mask, s.win, s.per_mask, s.oof1
+    v = s.variants[mask]
     C, Cm, use_sig, use_el = win["C"], win["meta_C"], win["signals"], win["elements"]
-    say(f"winner: mask={mask} C={C} signals={use_sig} elements={use_el} meta_C={Cm}")
 
     ngram = _ngram_model(C).fit(v.d_label, y)
     z = _meta_inputs(oof1[(mask, C)], sig_train, v.el_oof, use_sig, use_el)
@@ -295,8 +113,7 @@ def train(
                 {
                     "meta_C": meta_c,
                     "C": C,
-                    "cv_macro_f1": round(_macro_f1(y, pred), 4),
-                    "cv_macro_f1_hard": round(_macro_f1(y[hard], pred[hard]), 4),
+                    **cv_scores(y, pred, hard),
                 }
             ]
         row = best_of(rows)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -23,13 +24,13 @@ from ..errors import (
 from .inputs import Doc, check_columns, table_docs
 from .options import BatchOptions, check_options, resolve_model
 from .outputs import encode_parquet
-from .sinks import partial_path, write_parquet_atomic
+from .parquet_sink import write_parquet_atomic
+from .partial import partial_path
 from .summary import Tally, make_summary, progress_bar
 from .workers import _STATE, classify_docs, default_jobs
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
-    import pandas as pd
     from distributed import Client, LocalCluster, Worker
 
     from ..classifier import Classifier
@@ -49,7 +50,7 @@ def install_shipped_model(version: str, files: dict[str, bytes]) -> None:
 @functools.cache
 def model_plugin_class() -> type:
     """A distributed ``WorkerPlugin`` that ships the model files to each worker once."""
-    from distributed import WorkerPlugin
+    from distributed import WorkerPlugin  # optional: dask is needed only for --engine dask
 
     class ModelPlugin(WorkerPlugin):
         def __init__(self, version: str, files: dict[str, bytes]) -> None:
@@ -88,8 +89,6 @@ def part_name(number: int) -> str:
 
 
 def tally_frame(tally: Tally) -> pd.DataFrame:
-    import pandas as pd
-
     return pd.DataFrame(
         {"n": [tally.documents], "tally": [json.dumps(tally.as_dict(), ensure_ascii=False)]}
     )
@@ -134,7 +133,7 @@ def classify_partition(
 
 def dask_client(opts: BatchOptions, jobs: int) -> tuple[Client, LocalCluster | None]:
     """A client of the cluster at ``--scheduler``, or of a new local cluster on 127.0.0.1."""
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster  # optional: dask is needed only for --engine dask
 
     if opts.scheduler:
         try:
@@ -212,7 +211,7 @@ def prepare_dask_output(opts: BatchOptions) -> Path:
 
 def classify_dataset(opts: BatchOptions, partial: Path, version: str) -> dd.DataFrame:
     """The lazy per-partition tallies: each partition classified and written as one part."""
-    import dask.dataframe as dd
+    import dask.dataframe as dd  # optional: dask is needed only for --engine dask
 
     ddf = dd.read_parquet(str(opts.input))
     check_columns(ddf.columns, opts.id_col, opts.text_col, opts.input)
@@ -233,7 +232,7 @@ def classify_dataset(opts: BatchOptions, partial: Path, version: str) -> dd.Data
 
 def collect_tallies(client: Client, tallies: dd.DataFrame, quiet: bool) -> Tally:
     """Compute the partitions, updating the progress bar as each one finishes."""
-    from distributed import as_completed
+    from distributed import as_completed  # optional: dask is needed only for --engine dask
 
     # compute and to_delayed are unannotated in distributed / dask
     futures = client.compute(tallies.to_delayed())  # type: ignore[no-untyped-call]

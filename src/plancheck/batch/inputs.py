@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar, cast
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -165,8 +166,6 @@ def check_columns(found: Iterable[str], id_col: str, text_col: str, path: Path) 
 
 def iter_csv(path: Path, id_col: str, text_col: str, chunk_size: int) -> Iterator[list[Doc]]:
     """Chunks of a CSV file read with pandas ``chunksize``; every cell is read as text."""
-    import pandas as pd
-
     try:
         header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:

@@ -8,14 +8,13 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from tqdm import tqdm
 
 from ..config import LABELS
 from .options import BatchOptions
 from .outputs import Record, error_text
-
-if TYPE_CHECKING:
-    from tqdm import tqdm
 
 
 @dataclass
@@ -96,8 +95,6 @@ class Tally:
 
 
 def progress_bar(total: int | None, quiet: bool) -> tqdm:
-    from tqdm import tqdm
-
     return tqdm(
         total=total,
         unit="doc",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 import signal
 import threading
@@ -129,15 +130,11 @@ def worker_ready() -> int:
 def pool_context() -> BaseContext:
     """``fork`` where there is one: workers inherit the imported libraries (importing
     scikit-learn in each worker costs seconds), then load the model in their initializer."""
-    import multiprocessing as mp
-
     return mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
 
 
 def start_pool(jobs: int, model_folder: str, models_dir: str) -> ProcessPoolExecutor:
     """``jobs`` worker processes, each with the model loaded once (checked before returning)."""
-    from .. import classifier  # noqa: F401 - imported once here, inherited by forked workers
-
     pool = ProcessPoolExecutor(
         jobs,
         mp_context=pool_context(),

@@ -9,12 +9,11 @@ from typing import Annotated
 import typer
 
 from .. import config, load_model
-from ..baselines import tfidf_lr_predictions
 from ..corpus import CorpusError, load_corpus
 from ..errors import PlancheckError
-from ..evaluate import evaluate, fasttext_predictions
+from ..evaluate import evaluate_split
 from ..lifecycle import list_models, promote, prune, rollback, train_candidate
-from ..report import format_report, save_plots
+from ..report import format_report, save_plots, write_metrics
 from ..train import TrainParams
 from .common import CorpusOpt, ModelsOpt, _fail, _progress, app, models_app
 
@@ -89,37 +88,20 @@ def evaluate_cmd(
         docs = load_corpus(corpus)
     except (PlancheckError, CorpusError, FileNotFoundError) as e:
         _fail(str(e))
-    train_docs = [d for d in docs if d.split == "train"]
-    split_docs = [d for d in docs if d.split == split]
-    extra = {
-        "tfidf_lr": tfidf_lr_predictions(
-            [d.text for d in train_docs],
-            [d.label for d in train_docs],
-            [d.text for d in split_docs],
-        )
-    }
-    ft = fasttext_predictions(train_docs, split_docs)
-    if ft is None:
+    rep, fasttext_missing = evaluate_split(clf, docs, split)
+    if fasttext_missing:
         typer.echo(
             "note: fastText baseline skipped (pip install -e '.[fasttext]' to include it)",
             err=True,
         )
-    else:
-        extra["fasttext"] = ft
-    rep = evaluate(clf, split_docs, [d.label for d in train_docs], extra)
     out = reports / clf.version
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"metrics-{split}.json").write_text(
-        json.dumps(rep, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
+    metrics = write_metrics(rep, out, split)
     plots = save_plots(rep, out)
     if as_json:
         typer.echo(json.dumps(rep, ensure_ascii=False, indent=2))
     else:
         typer.echo(format_report(rep))
-        typer.echo(
-            f"\nwrote {out / f'metrics-{split}.json'} and {', '.join(p.name for p in plots)}"
-        )
+        typer.echo(f"\nwrote {metrics} and {', '.join(p.name for p in plots)}")
 
 
 @models_app.command("list")

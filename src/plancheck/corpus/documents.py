@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from .. import config
+from ..atomic import atomic_path
 from ..errors import CorpusError
 
 
@@ -179,11 +180,9 @@ def corpus_sha256(path: Path | None = None) -> str:
 def write_corpus(docs: list[Document], path: Path | None = None) -> None:
     """Write atomically (temp file + rename) so a crash never leaves half a corpus."""
     path = config.corpus_path(path)
-    tmp = path.with_suffix(".jsonl.tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8") as fh:
         for d in docs:
             fh.write(json.dumps(d.model_dump(), ensure_ascii=False) + "\n")
-    tmp.replace(path)
 
 
 def split_docs(docs: list[Document], split: str, handwritten_only: bool = False) -> list[Document]:

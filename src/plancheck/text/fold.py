@@ -182,9 +182,8 @@ def fold(text: str) -> str:
     return fold_with_offsets(text)[0]
 
 
-def fold_token(token: str) -> str:
-    """One word folded: the same table as :func:`fold` (kept as a name callers know)."""
-    return fold_with_offsets(token)[0]
+#: One word folded: the same function as :func:`fold` (kept as a name callers know).
+fold_token = fold
 
 
 def fold_table_sha256() -> str:
