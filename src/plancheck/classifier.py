@@ -101,7 +101,7 @@ class Classifier:
         self.card = card or {}
         self.version: str = self.card.get("version", "unversioned")
         fz = model.featurizer
-        self._n_word = fz.n_word_
+        self._n_word = fz.n_doc_word  # word columns, the lead's included: shown as words
         self._names = fz.feature_names()
         self._n_text = len(self._names)
         coef = model.label_model.coef_

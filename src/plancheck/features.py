@@ -76,6 +76,21 @@ class Prepared:
             (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)
         )
 
+    def lead_aggregation(self, max_words: int) -> sp.csr_matrix:
+        """(n_docs × n_sentences) 0/1: the sentences that start within a text's first words.
+
+        A news report, case study or board paper says what it is about in its title and lead;
+        the body is detail that reads like any other register. The lead's words are a block of
+        their own in the document features.
+        """
+        n_s = len(self.sentences)
+        words = np.fromiter((len(s.split()) for s in self.sentences), dtype=np.int64, count=n_s)
+        before = np.cumsum(words) - words  # words before each sentence, over the whole batch
+        start = before - before[self.offsets[self.doc_of_sentence]]  # within its own text
+        keep = np.flatnonzero(start < max_words)
+        data = np.ones(keep.size, dtype=np.float32)
+        return sp.csr_matrix((data, (self.doc_of_sentence[keep], keep)), shape=(self.n_docs, n_s))
+
     def aggregation(self) -> sp.csr_matrix:
         """(n_docs × n_sentences) 0/1 matrix: document counts = this @ sentence counts."""
         n_s = len(self.sentences)
@@ -138,6 +153,8 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         max_char_features: cap on the character vocabulary (most frequent kept).
         header_weight: share of a heading's features added to the sentences under it.
         neighbour_weight: share of each neighbouring sentence's features added.
+        lead_words: when > 0, the document features carry a second word block counting only
+            the sentences that start within the first ``lead_words`` words (the lead).
     """
 
     def __init__(
@@ -148,6 +165,7 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         max_char_features: int | None = 150_000,
         header_weight: float = 0.5,
         neighbour_weight: float = 0.0,
+        lead_words: int = 0,
     ):
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
@@ -155,6 +173,7 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         self.max_char_features = max_char_features
         self.header_weight = header_weight
         self.neighbour_weight = neighbour_weight
+        self.lead_words = lead_words
 
     def _vectorizers(self) -> tuple[CountVectorizer, CountVectorizer]:
         word = CountVectorizer(
@@ -192,8 +211,20 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
             TfidfTransformer(sublinear_tf=True).fit(agg @ sw),
             TfidfTransformer(sublinear_tf=True).fit(agg @ sc),
         )
+        self.lead_tfidf_ = (
+            TfidfTransformer(sublinear_tf=True).fit(
+                prepared.lead_aggregation(self.lead_words) @ sw
+            )
+            if self.lead_words
+            else None
+        )
         self.n_word_ = len(word.vocabulary_)
         return self
+
+    @property
+    def n_doc_word(self) -> int:
+        """Word columns of the document features (the lead block included), before the chars."""
+        return self.n_word_ * (2 if getattr(self, "lead_tfidf_", None) is not None else 1)
 
     def counts(self, prepared: Prepared) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """Raw sentence counts (word, char): the only text analysis in the whole model."""
@@ -253,10 +284,12 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         s_x = sp.hstack(
             [self.sent_tfidf_[0].transform(sw), self.sent_tfidf_[1].transform(sc)], format="csr"
         )
-        d_x = sp.hstack(
-            [self.doc_tfidf_[0].transform(agg @ sw), self.doc_tfidf_[1].transform(agg @ sc)],
-            format="csr",
-        )
+        blocks = [self.doc_tfidf_[0].transform(agg @ sw)]
+        lead = getattr(self, "lead_tfidf_", None)  # absent from models saved before leads
+        if lead is not None:
+            blocks.append(lead.transform(prepared.lead_aggregation(self.lead_words) @ sw))
+        blocks.append(self.doc_tfidf_[1].transform(agg @ sc))
+        d_x = sp.hstack(blocks, format="csr")
         ctx = prepared.context(self.header_weight, self.neighbour_weight)
         return (ctx @ s_x).astype(np.float32).tocsr(), d_x.astype(np.float32).tocsr()
 
@@ -274,8 +307,12 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         return x.astype(np.float32).tocsr()
 
     def feature_names(self) -> np.ndarray:
-        """Names of the columns of both outputs: ``w:`` word n-grams, then ``c:`` char n-grams."""
+        """Names of the document columns: ``w:`` word n-grams, ``l:`` the same words in the
+        lead (when there is a lead block), then ``c:`` char n-grams. Sentence features have
+        the ``w:`` and ``c:`` columns only."""
         check_is_fitted(self, "word_")
-        w = ["w:" + t for t in self.word_.get_feature_names_out()]
+        words = list(self.word_.get_feature_names_out())
+        w = ["w:" + t for t in words]
+        lead = ["l:" + t for t in words] if getattr(self, "lead_tfidf_", None) is not None else []
         c = ["c:" + t for t in self.char_.get_feature_names_out()]
-        return np.asarray(w + c, dtype=object)
+        return np.asarray(w + lead + c, dtype=object)

@@ -113,10 +113,11 @@ class _Variant:
             char_ngrams=params.char_ngrams,
             min_df=params.min_df,
             max_char_features=params.max_char_features,
+            lead_words=params.lead_words,
         ).fit(self.prep)
         self.s_x, self.d_x = self.fz.transform(self.prep)
         # What stage one fits on: character n-grams down-weighted (see TrainParams.char_weight).
-        self.scale = column_scale(self.fz.n_word_, self.d_x.shape[1], params.char_weight)
+        self.scale = column_scale(self.fz.n_doc_word, self.d_x.shape[1], params.char_weight)
         self.d_label = scale_columns(self.d_x, self.scale)
         self.y_sent = np.vstack(
             [

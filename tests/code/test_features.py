@@ -103,3 +103,23 @@ def test_cached_char_counts_equal_sklearn():
     fz.char_counts(prep.sentences)  # second call served from the cache
     assert (fz.char_counts(prep.sentences) != slow).nnz == 0
     assert "_word_ngrams" not in pickle.loads(pickle.dumps(fz)).__dict__
+
+
+def test_the_lead_block_counts_only_the_sentences_that_open_a_text():
+    body = " ".join(["detail"] * 60)
+    texts = [f"Council adopts social media plan. {body}. Tender for the new website.", "Promo."]
+    prep = prepare(texts)
+    lead = prep.lead_aggregation(50).toarray()
+    # text 0: the headline and the 60-word sentence start within 50 words; the last does not
+    assert lead[0].tolist() == [1, 1, 0, 0] and lead[1].tolist() == [0, 0, 0, 1]
+    fz = SentenceFeaturizer(min_df=1, lead_words=50).fit(prepare(texts * 2))
+    _, d_x = fz.transform(prep)
+    names = list(fz.feature_names())
+    assert d_x.shape[1] == len(names) and fz.n_doc_word == 2 * fz.n_word_
+    website = names.index("l:website")
+    assert d_x[0, names.index("w:website")] > 0 and d_x[0, website] == 0
+    assert d_x[0, names.index("l:council")] > 0
+    # without a lead the layout is the words then the characters, as models saved before it
+    plain = SentenceFeaturizer(min_df=1).fit(prepare(texts * 2))
+    assert plain.n_doc_word == plain.n_word_
+    assert not any(n.startswith("l:") for n in plain.feature_names())
