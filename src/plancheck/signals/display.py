@@ -24,11 +24,19 @@ _CLITICS = ("وال", "بال", "فال", "لل", "ال", "و", "ب", "ل", "ف"
 
 
 @cache
+def _platform_entries() -> dict[str, dict[str, Any]]:
+    """``platforms.json``'s entries by id, read once."""
+    entries: dict[str, dict[str, Any]] = json.loads(PLATFORMS_PATH.read_text(encoding="utf-8"))[
+        "platforms"
+    ]
+    return entries
+
+
+@cache
 def platforms() -> dict[str, dict[str, str]]:
     """Folded phrase → ``{"id", "en", "ar"}`` for every platform in ``platforms.json``."""
-    data = json.loads(PLATFORMS_PATH.read_text(encoding="utf-8"))["platforms"]
     table: dict[str, dict[str, str]] = {}
-    for pid, entry in data.items():
+    for pid, entry in _platform_entries().items():
         for phrase in entry["phrases"]:
             table[" ".join(fold(phrase).split())] = {
                 "id": pid,
@@ -40,7 +48,7 @@ def platforms() -> dict[str, dict[str, str]]:
 
 def platform_names(ids: Sequence[str], lang: str) -> list[str]:
     """The display names of platform ids (``channels`` signal's ``platforms``) in ``lang``."""
-    data = json.loads(PLATFORMS_PATH.read_text(encoding="utf-8"))["platforms"]
+    data = _platform_entries()
     return [str(data[i][lang]) for i in ids if i in data]
 
 
