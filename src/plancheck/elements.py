@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
@@ -40,6 +41,14 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return out
 
 
+def _fit_element(X: sp.csr_matrix, y: np.ndarray, C: float) -> tuple[np.ndarray, float]:
+    if y.min() == y.max():  # no positives (or no negatives): a constant score
+        return np.zeros(X.shape[1], dtype=np.float32), (-10.0 if y.max() == 0 else 10.0)
+    lr = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=200)
+    lr.fit(X, y)
+    return lr.coef_.ravel().astype(np.float32), float(lr.intercept_[0])
+
+
 class ElementDetector(BaseEstimator):
     """One logistic regression per element over sentence TF-IDF features.
 
@@ -50,22 +59,19 @@ class ElementDetector(BaseEstimator):
     def __init__(self, C: float = 4.0):
         self.C = C
 
-    def fit(self, X: sp.csr_matrix, Y: np.ndarray) -> ElementDetector:
-        coefs, intercepts = [], []
-        for k in range(Y.shape[1]):
-            y = Y[:, k]
-            if y.min() == y.max():  # no positives (or no negatives): a constant score
-                coefs.append(np.zeros(X.shape[1], dtype=np.float32))
-                intercepts.append(-10.0 if y.max() == 0 else 10.0)
-                continue
-            lr = LogisticRegression(
-                C=self.C, class_weight="balanced", solver="liblinear", max_iter=200
-            )
-            lr.fit(X, y)
-            coefs.append(lr.coef_.ravel().astype(np.float32))
-            intercepts.append(float(lr.intercept_[0]))
-        self.coef_ = np.vstack(coefs).T.copy()  # (n_features × 8), one product scores all
-        self.intercept_ = np.asarray(intercepts, dtype=np.float32)
+    def fit(self, X: sp.csr_matrix, Y: np.ndarray, n_jobs: int = 1) -> ElementDetector:
+        """Fit the eight models, ``n_jobs`` processes at a time (liblinear is not thread-safe).
+
+        ``X`` is converted once to what liblinear reads (float64 CSR, sorted indices), so the
+        workers share one memory-mapped copy instead of converting it eight times.
+        """
+        X = sp.csr_matrix(X, dtype=np.float64)
+        X.sort_indices()
+        fits = Parallel(n_jobs=n_jobs)(
+            delayed(_fit_element)(X, Y[:, k], self.C) for k in range(Y.shape[1])
+        )
+        self.coef_ = np.vstack([c for c, _ in fits]).T.copy()  # (n_features × 8): one product
+        self.intercept_ = np.asarray([b for _, b in fits], dtype=np.float32)
         return self
 
     def sentence_scores(self, X: sp.csr_matrix) -> np.ndarray:

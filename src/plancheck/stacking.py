@@ -131,10 +131,10 @@ class _Variant:
         self.el_oof = np.zeros((len(train), len(config.ELEMENTS)), dtype=np.float32)
         c_x = self.fz.clause_features(self.prep)
         clause_of = self.prep.clause_of
-        # Only the label model uses these scores, and only when the grid offers it elements.
-        for tr, te in folds if any(params.elements_options) else []:
+        # Only a stacked label model reads these scores (and the ablation row measuring it).
+        for tr, te in folds if any(params.element_variants()) else []:
             det = ElementDetector(C=params.element_C).fit(
-                self.s_x[np.isin(doc_of, tr)], self.y_sent[np.isin(doc_of, tr)]
+                self.s_x[np.isin(doc_of, tr)], self.y_sent[np.isin(doc_of, tr)], params.n_jobs
             )
             sel = np.isin(doc_of, te)
             in_fold = sel[clause_of]
@@ -146,7 +146,9 @@ class _Variant:
                 [[0], np.cumsum([self.prep.offsets[i + 1] - self.prep.offsets[i] for i in te])]
             )
             self.el_oof[te] = document_scores(sc, sub_offsets)
-        self.detector = ElementDetector(C=params.element_C).fit(self.s_x, self.y_sent)
+        self.detector = ElementDetector(C=params.element_C).fit(
+            self.s_x, self.y_sent, params.n_jobs
+        )
         self.dev_prep = prepare([d.text for d in dev], mask)
         self.dev_s, self.dev_d = self.fz.transform(self.dev_prep)
         self.dev_sent = with_clauses(

@@ -98,6 +98,8 @@ def train(
         "ngrams+signals": (True, False),
         "ngrams+signals+elements": (True, True),
     }.items():
+        if e_on not in params.element_variants():  # not searched: no out-of-fold scores
+            continue
         zz = _meta_inputs(oof1[(mask, C)], sig_train, v.el_oof, s_on, e_on)
         rows = [
             r
