@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -27,11 +28,12 @@ from plancheck.batch import (
     BatchUsageError,
     Doc,
     Tally,
-    inputs,
+    folder,
     local,
     workers,
 )
 from plancheck.config import ELEMENTS
+from plancheck.errors import UnreadableDocumentError
 from tests.code.test_reading import make_docx, make_pdf
 from tests.fakes import FakeClassifier
 
@@ -128,13 +130,91 @@ def test_folder_documents_classified_in_order_with_error_records(mixed_folder: P
 
 
 def test_oversized_file_is_an_error_record(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(inputs, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(folder, "MAX_FILE_BYTES", 10)
     (tmp_path / "big.txt").write_text("a plan longer than ten bytes", encoding="utf-8")
     (results,) = batch.classify_docs(
         FakeClassifier(), [Doc("big.txt", path=str(tmp_path / "big.txt"))]
     )
     assert results["id"] == "big.txt" and "maximum" in results["error"]["message"]
-    assert results["error"]["code"] == "unreadable_document"
+    assert results["error"]["code"] == "document_too_large"
+
+
+# --- folder inputs: regular files only (issue 12) ------------------------------------
+
+
+@pytest.fixture
+def hostile_folder(tmp_path: Path) -> Path:
+    """A FIFO, a symlink to /dev/zero and one leading out, all named like documents."""
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.txt").write_text("Our plan for three years.", encoding="utf-8")
+    os.mkfifo(root / "fifo.txt")
+    (root / "zero.txt").symlink_to("/dev/zero")
+    (tmp_path / "secret.txt").write_text("outside", encoding="utf-8")
+    (root / "sub" / "out.md").symlink_to(tmp_path / "secret.txt")
+    (root / "sub" / "in.md").symlink_to(root / "a.txt")
+    return root
+
+
+@pytest.mark.timeout(60)
+def test_fifo_devices_and_outside_symlinks_are_error_records(
+    tmp_path: Path, hostile_folder: Path, fake_model
+) -> None:
+    """A FIFO used to hang the run for ever; /dev/zero was read without limit."""
+    summary = run(tmp_path, hostile_folder, "out.jsonl")
+    by_id = {r["id"]: r for r in read_jsonl(tmp_path / "out.jsonl")}
+    assert list(by_id) == ["a.txt", "fifo.txt", "sub/in.md", "sub/out.md", "zero.txt"]
+    assert "label" in by_id["a.txt"] and "label" in by_id["sub/in.md"]
+    assert "FIFO" in by_id["fifo.txt"]["error"]["message"]
+    for name in ("zero.txt", "sub/out.md"):
+        assert "outside the input folder" in by_id[name]["error"]["message"]
+    assert {by_id[n]["error"]["code"] for n in ("fifo.txt", "zero.txt")} == {"unreadable_document"}
+    assert summary["errors"] == 3
+
+
+@pytest.mark.timeout(30)
+def test_read_file_refuses_what_is_not_a_regular_file(hostile_folder: Path) -> None:
+    """Even if a FIFO or device is swapped in after listing, the worker never reads it."""
+    with pytest.raises(UnreadableDocumentError, match="FIFO"):
+        folder.read_file(hostile_folder / "fifo.txt")
+    with pytest.raises(UnreadableDocumentError, match="character device"):
+        folder.read_file(hostile_folder / "zero.txt")
+    with pytest.raises(UnreadableDocumentError, match="maximum"):
+        folder.read_file(hostile_folder / "a.txt", limit=5)
+    assert folder.read_file(hostile_folder / "a.txt", limit=25) == b"Our plan for three years."
+
+
+def test_unlistable_subfolder_is_an_error_record(tmp_path: Path, monkeypatch) -> None:
+    """Used to be skipped silently ("1 documents, 0 errors")."""
+    root = tmp_path / "in"
+    (root / "locked").mkdir(parents=True)
+    (root / "locked" / "x.txt").write_text("x", encoding="utf-8")
+    (root / "a.txt").write_text("a", encoding="utf-8")
+    real = os.scandir
+
+    def scandir(path):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(folder.os, "scandir", scandir)
+    docs = [d for c in batch.iter_folder(root, 10) for d in c]
+    assert [d.id for d in docs] == ["a.txt", "locked/"]
+    assert "cannot list the folder locked/" in docs[1].error
+    (record,) = batch.classify_docs(FakeClassifier(), docs[1:])
+    assert record["error"]["code"] == "unreadable_document"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root lists a chmod 000 folder anyway")
+def test_chmod_000_subfolder_is_an_error_record(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    (root / "locked").mkdir(parents=True)
+    (root / "a.txt").write_text("a", encoding="utf-8")
+    (root / "locked").chmod(0)
+    try:
+        assert batch.list_documents(root) == ["a.txt", "locked/"]
+    finally:
+        (root / "locked").chmod(0o755)
 
 
 def test_jsonl_broken_line_is_an_error_record_not_a_crash(tmp_path: Path) -> None:

@@ -19,21 +19,17 @@ The pipeline has four stages, one module each:
 
 from ..errors import AlreadyComplete, BatchError, BatchRunError, BatchUsageError
 from .dask_engine import run_dask
+from .doc import Doc, chunked
+from .folder import MAX_FILE_BYTES, iter_folder, list_documents, read_file
 from .inputs import (
-    MAX_FILE_BYTES,
-    Doc,
     check_columns,
-    chunked,
     count_inputs,
     input_kind,
     iter_csv,
-    iter_folder,
     iter_jsonl,
     iter_parquet,
-    list_documents,
     output_format,
     read_chunks,
-    read_file,
 )
 from .local import classify_batch, run_local
 from .options import BatchOptions, check_options, resolve_model

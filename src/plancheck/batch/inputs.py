@@ -4,48 +4,20 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import Any, cast
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..errors import (
-    BatchRunError,
-    BatchUsageError,
-    UnreadableDocumentError,
-)
-from ..reading import SUPPORTED_EXTENSIONS
+from ..errors import BatchRunError, BatchUsageError
+from .doc import Doc, chunked
+from .folder import iter_folder, list_documents
 from .outputs import OUTPUT_FORMATS, TABLE_FORMATS
 
-#: A file in a folder input larger than this is an error record, not read into memory.
-MAX_FILE_BYTES = 64 * 1024 * 1024
-
-T = TypeVar("T")
-
-
-class Doc(NamedTuple):
-    """One input record. Exactly one of ``text``, ``path`` and ``error`` is meaningful."""
-
-    id: Any
-    text: Any = None  # the text as found in the table (checked later)
-    path: str | None = None  # a file to read (folder input), read in the worker
-    error: str | None = None  # already known to be bad (broken JSON line, no text)
-
-
-def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Lists of ``size`` items (the last may be shorter)."""
-    chunk: list[T] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+__all__ = ["Doc", "chunked", "iter_folder", "list_documents"]
 
 
 def is_null(value: object) -> bool:
@@ -104,27 +76,6 @@ def output_format(path: Path) -> str:
             f"output {path} must end in one of {', '.join(OUTPUT_FORMATS)} (that picks the format)"
         )
     return ext[1:]
-
-
-def list_documents(root: Path) -> list[str]:
-    """Relative paths (forward slashes, sorted) of the supported files under ``root``.
-
-    Hidden files and folders (``.git``, ``.DS_Store``) are left out.
-    """
-
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            if not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED_EXTENSIONS:
-                found.append(Path(folder, name).relative_to(root).as_posix())
-    return sorted(found)
-
-
-def iter_folder(root: Path, chunk_size: int) -> Iterator[list[Doc]]:
-    """Chunks of the folder's documents; each is read later, by the worker."""
-    docs = (Doc(rel, path=str(root / rel)) for rel in list_documents(root))
-    return chunked(docs, chunk_size)
 
 
 def parse_jsonl_line(raw: bytes, lineno: int, id_col: str, text_col: str) -> Doc:
@@ -227,19 +178,6 @@ def count_inputs(path: Path, kind: str) -> int | None:
     if kind == "parquet":
         return cast(int, open_parquet(path).metadata.num_rows)  # pyarrow is untyped
     return None
-
-
-def read_file(path: Path) -> bytes:
-    """A document's bytes; refuses files too large to be a plan."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UnreadableDocumentError(
-                f"the file has {size / 2**20:.0f} MB; the maximum is {MAX_FILE_BYTES // 2**20} MB"
-            )
-        return path.read_bytes()
-    except OSError as e:
-        raise UnreadableDocumentError(f"cannot read the file: {e.strerror or e}") from None
 
 
 def peek(chunks: Iterator[list[Doc]]) -> Iterator[list[Doc]]:
