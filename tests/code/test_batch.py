@@ -479,6 +479,74 @@ def test_resume_refuses_a_partial_output_of_another_input(tmp_path: Path, fake_m
         run(tmp_path, inp, "out.jsonl", resume=True)
 
 
+def killed_run(
+    tmp_path: Path, inp: Path, out_name: str, monkeypatch, after_chunks: int, **kw
+) -> Path:
+    """A run interrupted (as by Ctrl-C) after ``after_chunks`` chunks were written."""
+    real = local.run_chunks
+
+    def run_chunks(*args, **kwargs):
+        for k, out in enumerate(real(*args, **kwargs)):
+            if k == after_chunks:
+                raise KeyboardInterrupt
+            yield out
+
+    monkeypatch.setattr(local, "run_chunks", run_chunks)
+    with pytest.raises(KeyboardInterrupt):
+        run(tmp_path, inp, out_name, **kw)
+    monkeypatch.setattr(local, "run_chunks", real)
+    return batch.partial_path(tmp_path / out_name)
+
+
+def test_resume_refuses_another_input_that_reuses_the_ids(
+    tmp_path: Path, fake_model, monkeypatch
+) -> None:
+    """Issue 12: 3,015 kept results used to cite sentences that were not in the new texts."""
+    from plancheck.cli import app
+
+    old = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "text": f"old {i}"} for i in range(20)])
+    killed_run(tmp_path, old, "out.jsonl", monkeypatch, after_chunks=2, chunk_size=4)
+    assert batch.fingerprint_path(tmp_path / "out.jsonl").is_file()
+    write_jsonl(old, [{"id": i, "text": f"new text {i}"} for i in range(20)])  # same ids
+    with pytest.raises(BatchUsageError, match="not that input"):
+        run(tmp_path, old, "out.jsonl", chunk_size=4, resume=True)
+    monkeypatch.setattr(local, "resolve_model", lambda opts: (Path("m"), Path("."), "fake-1"))
+    res = CliRunner().invoke(
+        app, ["classify-batch", str(old), "-o", str(tmp_path / "out.jsonl"), "--resume", "-j", "1"]
+    )
+    assert res.exit_code == 2 and res.output.startswith("error: ")
+    assert "Traceback" not in res.output
+
+
+def test_resume_of_the_same_input_keeps_and_completes(
+    tmp_path: Path, fake_model, monkeypatch
+) -> None:
+    inp = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "text": f"doc {i}"} for i in range(20)])
+    run(tmp_path, inp, "ref.jsonl", chunk_size=4)
+    killed_run(tmp_path, inp, "out.jsonl", monkeypatch, after_chunks=2, chunk_size=4)
+    summary = run(tmp_path, inp, "out.jsonl", chunk_size=4, resume=True)
+    assert summary["resumed"] == 8
+    assert (tmp_path / "out.jsonl").read_bytes() == (tmp_path / "ref.jsonl").read_bytes()
+    assert not batch.fingerprint_path(tmp_path / "out.jsonl").exists()
+
+
+@pytest.mark.parametrize("line", ["123", "null", "[]", '"text"', '{"no": "id"}'])
+def test_partial_line_that_is_not_a_result_is_redone(
+    tmp_path: Path, fake_model, line: str
+) -> None:
+    """A valid JSON line that is not a result object used to crash every --resume."""
+    inp = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "text": f"doc {i}"} for i in range(6)])
+    run(tmp_path, inp, "ref.jsonl")
+    reference = (tmp_path / "ref.jsonl").read_text(encoding="utf-8")
+    first_two = "".join(reference.splitlines(keepends=True)[:2])
+    batch.partial_path(tmp_path / "out.jsonl").write_text(
+        first_two + line + "\n", encoding="utf-8"
+    )
+    summary = run(tmp_path, inp, "out.jsonl", resume=True)
+    assert summary["resumed"] == 2
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == reference
+
+
 def test_partial_output_is_never_overwritten_without_resume(tmp_path: Path, fake_model) -> None:
     inp = write_jsonl(tmp_path / "in.jsonl", [{"id": 1, "text": "t"}])
     batch.partial_path(tmp_path / "out.jsonl").write_text("")

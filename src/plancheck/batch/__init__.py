@@ -20,6 +20,7 @@ The pipeline has four stages, one module each:
 from ..errors import AlreadyComplete, BatchError, BatchRunError, BatchUsageError
 from .dask_engine import run_dask
 from .doc import Doc, chunked
+from .fingerprint import fingerprint, fingerprint_path
 from .folder import MAX_FILE_BYTES, iter_folder, list_documents, read_file
 from .inputs import (
     check_columns,
@@ -80,6 +81,8 @@ __all__ = [
     "encode_parquet",
     "error_record",
     "flat_row",
+    "fingerprint",
+    "fingerprint_path",
     "format_summary",
     "input_kind",
     "iter_csv",

@@ -21,6 +21,7 @@ from ..errors import (
     BatchRunError,
     BatchUsageError,
 )
+from .fingerprint import check_or_record, forget
 from .inputs import Doc, check_columns, table_docs
 from .options import BatchOptions, check_options, resolve_model
 from .outputs import encode_parquet
@@ -180,6 +181,7 @@ def run_dask(opts: BatchOptions) -> dict[str, Any]:
     check_dask_io(opts)
     folder, _, version = resolve_model(opts)
     partial = prepare_dask_output(opts)
+    check_or_record(opts.input, opts.output, opts.resume)
     resumed = sum(pq.ParquetFile(p).metadata.num_rows for p in partial.glob("part-*.parquet"))
     jobs = opts.jobs or default_jobs()
     started = time.perf_counter()
@@ -192,6 +194,7 @@ def run_dask(opts: BatchOptions) -> dict[str, Any]:
         if cluster is not None:
             cluster.close()
     finish_dask_output(partial, opts.output)
+    forget(opts.output)
     return make_summary(opts, tally, resumed, time.perf_counter() - started, version, jobs)
 
 

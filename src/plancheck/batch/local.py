@@ -8,6 +8,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from .dask_engine import run_dask
+from .fingerprint import check_or_record, forget
 from .inputs import Doc, count_inputs, input_kind, output_format, peek, read_chunks
 from .options import BatchOptions, check_options, resolve_model
 from .sinks import SINKS, Sink, prepare_output, skip_done
@@ -22,6 +23,7 @@ def run_local(opts: BatchOptions) -> dict[str, Any]:
     fmt = output_format(opts.output)
     sink = SINKS[fmt](opts.output)
     prepare_output(opts, sink)
+    check_or_record(opts.input, opts.output, opts.resume)
     folder, models_dir, version = resolve_model(opts)
     chunks = peek(read_chunks(opts.input, kind, opts.id_col, opts.text_col, opts.chunk_size))
     jobs = opts.jobs or default_jobs()
@@ -54,6 +56,7 @@ def write_all(
             tally.merge(out.tally)
             bar.update(out.n)
         sink.commit()
+        forget(opts.output)
     finally:
         bar.close()
         sink.close()

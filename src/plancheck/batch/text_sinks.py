@@ -77,6 +77,11 @@ class TextSink(Sink):
         os.replace(self.partial, self.output)
 
 
+def is_output_record(record: object) -> bool:
+    """An object with an id (every result and error record has one)."""
+    return isinstance(record, dict) and "id" in record
+
+
 class JsonlSink(TextSink):
     def repair(self) -> int:
         end = last_newline_end(self.partial)
@@ -86,9 +91,11 @@ class JsonlSink(TextSink):
             while fh.tell() < end:
                 line = fh.readline()
                 try:
-                    json.loads(line)
+                    record = json.loads(line)
                 except ValueError:
                     break  # a damaged line: keep what precedes it
+                if not is_output_record(record):
+                    break  # valid JSON but no result (``123``, ``null``, ``[]``): redo from here
                 n += 1
                 good = fh.tell()
         truncate(self.partial, good)
