@@ -11,12 +11,12 @@ from __future__ import annotations
 import codecs
 import io
 import re
-import unicodedata
 import zipfile
 from pathlib import PureWindowsPath
 from typing import TYPE_CHECKING
 
 from .errors import NoTextError, UnreadableDocumentError, UnsupportedDocumentTypeError
+from .pdftext import read_pdf
 from .safezip import Deadline, safe_copy
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def read_document(data: bytes, filename: str) -> str:
     elif ext == ".docx":
         text = _read_docx(data)
     else:
-        text = _read_pdf(data)
+        text = read_pdf(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         if ext == ".pdf":
@@ -216,39 +216,3 @@ def _table_lines(
             lines.append(" | ".join(cells))
         for inner in nested:
             _table_lines(inner, lines, table_type, deadline)
-
-
-# --- .pdf ----------------------------------------------------------------------------
-
-# Arabic presentation forms (what many PDF producers emit) fold to the ordinary letters.
-_PRESENTATION_FORMS = re.compile(r"[\uFB50-\uFDFF\uFE70-\uFEFF]+")
-
-
-def _read_pdf(data: bytes) -> str:
-    if b"%PDF-" not in data[:1024]:
-        raise UnreadableDocumentError(
-            "The file is not a PDF (it has no PDF header). Check that it is not damaged or "
-            "renamed from another format."
-        )
-    try:
-        from pypdf import PdfReader  # heavy (~0.2 s): loaded on the first PDF
-
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                ok: int = reader.decrypt("")
-            except Exception:
-                ok = 0
-            if not ok:
-                raise UnreadableDocumentError(
-                    "The PDF is password-protected. Remove the password and upload it again."
-                )
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except UnreadableDocumentError:
-        raise
-    except Exception as exc:  # pypdf raises PdfReadError, ValueError, KeyError, ...
-        raise UnreadableDocumentError(
-            f"The PDF could not be read; it may be damaged ({type(exc).__name__})."
-        ) from None
-    text = "\n\n".join(p.strip("\n") for p in pages)
-    return _PRESENTATION_FORMS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)

@@ -276,6 +276,96 @@ def test_csv_without_the_text_column_is_a_usage_error(tmp_path: Path) -> None:
         list(batch.iter_csv(path, "id", "text", 10))
 
 
+# --- CSV, Parquet folders, outputs and warnings (issue 12, item 11) --------------------
+
+
+@pytest.mark.parametrize("sep", [";", "\t", "|", ","])
+def test_csv_delimiter_is_found_from_the_header(tmp_path: Path, sep: str) -> None:
+    """A semicolon CSV used to be refused with a hint that led nowhere."""
+    path = tmp_path / "in.csv"
+    rows = [["id", "text"], ["a", "Plan, with commas; and | bars"], ["b", "Second, one"]]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=sep).writerows(rows)
+    docs = [d for c in batch.iter_csv(path, "id", "text", 10) for d in c]
+    assert [(d.id, d.text) for d in docs] == [tuple(r) for r in rows[1:]]
+
+
+def test_csv_delimiter_option(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("id;text\n1;one\n", encoding="utf-8")
+    docs = [d for c in batch.read_chunks(path, "csv", "id", "text", 10, delimiter=";") for d in c]
+    assert [(d.id, d.text) for d in docs] == [("1", "one")]
+    with pytest.raises(BatchUsageError, match="one character"):
+        run(tmp_path, path, "o.jsonl", delimiter=";;")
+
+
+@pytest.mark.parametrize(
+    "body, line",
+    [
+        ('id,text\n1,fine\n2,"unterminated\n3,more\n4,text\n', 5),
+        ("id,text\n1,fine\n2,too,many\n3,ok\n", 3),
+        ('id,text\n1,fine\n2,"stray" quote\n', 3),
+    ],
+    ids=["unterminated-quote", "field-count", "stray-quote"],
+)
+def test_malformed_csv_is_an_error_naming_the_line(tmp_path: Path, body: str, line: int) -> None:
+    """An unterminated quote used to run with rc 0 and give more rows than the file has."""
+    path = tmp_path / "in.csv"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(BatchRunError, match=f"line {line}"):
+        [d for c in batch.iter_csv(path, "id", "text", 10) for d in c]
+
+
+def test_parquet_folder_is_read_by_the_local_engine(tmp_path: Path, fake_model) -> None:
+    """A Parquet folder used to be read as a folder of documents: "0 documents", rc 0."""
+    folder_in = tmp_path / "data.parquet"
+    folder_in.mkdir()
+    for k in range(2):
+        table = pa.table({"id": [f"{k}-{i}" for i in range(3)], "text": [f"t{k}"] * 3})
+        pq.write_table(table, folder_in / f"part-{k}.parquet")
+    (folder_in / "_SUCCESS").write_bytes(b"")
+    assert batch.input_kind(folder_in) == "parquet"
+    summary = run(tmp_path, folder_in, "out.jsonl")
+    assert summary["documents"] == 6
+    assert [r["id"] for r in read_jsonl(tmp_path / "out.jsonl")] == [
+        f"{k}-{i}" for k in range(2) for i in range(3)
+    ]
+
+
+def test_unwritable_output_is_one_error_line(tmp_path: Path) -> None:
+    """Used to be a raw traceback."""
+    from plancheck.cli import app
+
+    inp = write_jsonl(tmp_path / "in.jsonl", [{"id": 1, "text": "t"}])
+    (tmp_path / "file").write_text("a file, not a folder")
+    for out in (tmp_path / "file" / "out.jsonl", Path("/proc/plancheck-out.jsonl")):
+        res = CliRunner().invoke(app, ["classify-batch", str(inp), "-o", str(out)])
+        assert res.exit_code == 2, res.output
+        assert res.output.startswith("error: cannot write the output")
+        assert res.output.count("\n") == 1 and "Traceback" not in res.output
+
+
+def test_pdf_warnings_never_reach_stderr(tmp_path: Path, capfd) -> None:
+    """pypdf's "EOF marker not found" leaked onto stderr, without the file name, even with -q."""
+    (tmp_path / "cut.pdf").write_bytes(make_pdf(["Campaign plan"])[:-60])
+    (record,) = batch.classify_docs(
+        FakeClassifier(), [Doc("cut.pdf", path=str(tmp_path / "cut.pdf"))]
+    )
+    assert record["id"] == "cut.pdf" and "EOF marker not found" in record["error"]["message"]
+    assert capfd.readouterr().err == ""
+
+
+def test_csv_output_has_a_bom_by_default(tmp_path: Path, fake_model) -> None:
+    """Without it Excel garbles Arabic."""
+    inp = write_jsonl(tmp_path / "in.jsonl", [{"id": "ع", "text": AR}])
+    run(tmp_path, inp, "with.csv")
+    run(tmp_path, inp, "without.csv", bom=False)
+    assert (tmp_path / "with.csv").read_bytes().startswith(b"\xef\xbb\xbfid,label")
+    assert (tmp_path / "without.csv").read_bytes().startswith(b"id,label")
+    frame = pd.read_csv(tmp_path / "with.csv", encoding="utf-8-sig")
+    assert frame["id"].tolist() == ["ع"]
+
+
 def test_parquet_is_streamed_by_batches(tmp_path: Path) -> None:
     path = tmp_path / "in.parquet"
     table = pa.table({"body": [f"text {i}" if i != 3 else None for i in range(10)]})
@@ -629,6 +719,8 @@ def test_help_documents_every_option_with_an_example() -> None:
         "--models",
         "--engine",
         "--scheduler",
+        "--delimiter",
+        "--no-bom",
     ):
         assert opt in res.output, opt
     assert "plancheck classify-batch plans.jsonl -o results.jsonl" in res.output

@@ -127,9 +127,11 @@ def csv_rows_with_offsets(path: Path) -> Iterator[tuple[list[str], int]]:
         def lines() -> Iterator[str]:
             nonlocal end, last_line_complete
             for raw in fh:
+                first = end == 0
                 end += len(raw)
                 last_line_complete = raw.endswith(b"\n")
-                yield raw.decode("utf-8", errors="replace")
+                text = raw.decode("utf-8", errors="replace")
+                yield text.removeprefix("\ufeff") if first else text
 
         reader = csv.reader(lines(), strict=True)
         while True:
@@ -143,11 +145,18 @@ def csv_rows_with_offsets(path: Path) -> Iterator[tuple[list[str], int]]:
 
 
 class CsvSink(TextSink):
+    """CSV output; with ``bom`` (the default) it starts with a UTF-8 BOM so that Excel reads
+    it as UTF-8 and shows Arabic instead of mojibake."""
+
+    def __init__(self, output: Path, bom: bool = True):
+        super().__init__(output)
+        self.bom = bom
+
     def has_header(self) -> bool:
         return self.partial.is_file() and self.partial.stat().st_size > 0
 
     def write_header(self) -> None:
-        self.write(encode_csv([], header=True))
+        self.write(("\ufeff" if self.bom else "") + encode_csv([], header=True))
 
     def repair(self) -> int:
         n = -1  # the header is not a record

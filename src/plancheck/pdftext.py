@@ -1,0 +1,97 @@
+"""PDF to text with pypdf, quietly: its warnings go into the error, never onto stderr.
+
+pypdf logs what it repairs ("EOF marker not found") through :mod:`logging`; with no handler
+configured Python prints those lines on stderr, without the file's name, even under
+``plancheck classify-batch -q``. Here they are collected per thread while a PDF is read:
+dropped when the PDF reads, added to the error message when it does not.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .errors import UnreadableDocumentError
+
+
+class _Collector(logging.Handler):
+    """Keeps the warnings of the PDF being read in this thread (a few; the rest dropped)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.local = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        bucket = getattr(self.local, "messages", None)
+        if bucket is not None and len(bucket) < 3 and record.getMessage() not in bucket:
+            bucket.append(record.getMessage())
+
+
+_COLLECTOR = _Collector()
+
+
+@contextmanager
+def pypdf_warnings() -> Iterator[list[str]]:
+    """The pypdf warnings logged in this thread inside the block (not printed anywhere)."""
+    logger = logging.getLogger("pypdf")
+    if _COLLECTOR not in logger.handlers:
+        logger.addHandler(_COLLECTOR)
+        logger.propagate = False  # plancheck reports them itself
+    messages: list[str] = []
+    _COLLECTOR.local.messages = messages
+    try:
+        yield messages
+    finally:
+        _COLLECTOR.local.messages = None
+
+
+# Arabic presentation forms (what many PDF producers emit) fold to the ordinary letters.
+_PRESENTATION_FORMS = re.compile(r"[\uFB50-\uFDFF\uFE70-\uFEFF]+")
+
+
+def read_pdf(data: bytes) -> str:
+    """The text of a PDF's pages; pypdf's warnings are kept out of stderr (see above)."""
+    if b"%PDF-" not in data[:1024]:
+        raise UnreadableDocumentError(
+            "The file is not a PDF (it has no PDF header). Check that it is not damaged or "
+            "renamed from another format."
+        )
+    with pypdf_warnings() as warned:
+        try:
+            return _extract(data)
+        except UnreadableDocumentError as exc:
+            if not warned:
+                raise
+            raise UnreadableDocumentError(
+                f"{exc} pypdf: {'; '.join(m.rstrip('.') for m in warned)}."
+            ) from None
+
+
+def _extract(data: bytes) -> str:
+    try:
+        from pypdf import PdfReader  # heavy (~0.2 s): loaded on the first PDF
+
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                ok: int = reader.decrypt("")
+            except Exception:
+                ok = 0
+            if not ok:
+                raise UnreadableDocumentError(
+                    "The PDF is password-protected. Remove the password and upload it again."
+                )
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except UnreadableDocumentError:
+        raise
+    except Exception as exc:  # pypdf raises PdfReadError, ValueError, KeyError, ...
+        raise UnreadableDocumentError(
+            f"The PDF could not be read; it may be damaged ({type(exc).__name__})."
+        ) from None
+    text = "\n\n".join(p.strip("\n") for p in pages)
+    return _PRESENTATION_FORMS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
