@@ -620,6 +620,13 @@ def test_resume_of_the_same_input_keeps_and_completes(
     assert not batch.fingerprint_path(tmp_path / "out.jsonl").exists()
 
 
+def test_a_stale_fingerprint_without_its_partial_is_ignored(tmp_path: Path, fake_model) -> None:
+    inp = write_jsonl(tmp_path / "in.jsonl", [{"id": 1, "text": "t"}])
+    batch.fingerprint_path(tmp_path / "out.jsonl").write_text('{"fingerprint": "file:old"}\n')
+    assert run(tmp_path, inp, "out.jsonl", resume=True)["documents"] == 1
+    assert not batch.fingerprint_path(tmp_path / "out.jsonl").exists()
+
+
 @pytest.mark.parametrize("line", ["123", "null", "[]", '"text"', '{"no": "id"}'])
 def test_partial_line_that_is_not_a_result_is_redone(
     tmp_path: Path, fake_model, line: str

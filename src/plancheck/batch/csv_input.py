@@ -19,7 +19,7 @@ from .doc import Doc, check_columns, chunked, table_doc
 
 #: The delimiters sniffed (an explicit ``--delimiter`` may be any one character).
 DELIMITERS = ",;\t|"
-_SAMPLE_CHARS = 64 * 1024
+_SAMPLE_CHARS = 8 * 1024
 #: Longest cell accepted (the csv module's default, 128 K characters, is too small for a plan).
 _FIELD_LIMIT = 64 * 1024 * 1024
 

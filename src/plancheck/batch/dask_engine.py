@@ -181,7 +181,6 @@ def run_dask(opts: BatchOptions) -> dict[str, Any]:
     check_dask_io(opts)
     folder, _, version = resolve_model(opts)
     partial = prepare_dask_output(opts)
-    check_or_record(opts.input, opts.output, opts.resume)
     resumed = sum(pq.ParquetFile(p).metadata.num_rows for p in partial.glob("part-*.parquet"))
     jobs = opts.jobs or default_jobs()
     started = time.perf_counter()
@@ -206,6 +205,7 @@ def prepare_dask_output(opts: BatchOptions) -> Path:
             f"{partial} holds the output of an interrupted run: continue it with --resume, "
             "or delete it"
         )
+    check_or_record(opts.input, opts.output, opts.resume)  # before the folder exists
     partial.mkdir(parents=True, exist_ok=True)
     for tmp in partial.glob("*.tmp"):
         tmp.unlink()

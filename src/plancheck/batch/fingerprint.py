@@ -58,7 +58,9 @@ def check_or_record(input_path: Path, output: Path, resuming: bool) -> None:
     """
     kept = fingerprint_path(output)
     now = {"input": str(input_path), "fingerprint": fingerprint(input_path)}
-    if resuming and kept.is_file():
+    if resuming and partial_path(output).exists():
+        if not kept.is_file():
+            return
         try:
             before = json.loads(kept.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -71,8 +73,7 @@ def check_or_record(input_path: Path, output: Path, resuming: bool) -> None:
                 "delete the partial output to start over"
             )
         return
-    if not resuming or not partial_path(output).exists():
-        kept.write_text(json.dumps(now, ensure_ascii=False) + "\n", encoding="utf-8")
+    kept.write_text(json.dumps(now, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def forget(output: Path) -> None:
