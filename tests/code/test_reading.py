@@ -276,3 +276,21 @@ def test_password_protected_pdf() -> None:
     writer.write(buf)
     with pytest.raises(UnreadableDocumentError, match="password"):
         read_document(buf.getvalue(), "locked.pdf")
+
+
+def test_pdf_paragraph_lines_are_joined_before_sentence_splitting() -> None:
+    """Issue 12: line breaks inside a PDF paragraph split sentences into fragments."""
+    lines = [
+        "Our social media strategy for the next three years will focus on",
+        "growth in Riyadh and Jeddah, with a yearly budget of 450,000 SAR.",
+        "Goals",
+        "Grow sales by 20% every year and double the followers on Instagram",
+        "- Audience: mothers aged 25 to 45.",
+    ]
+    text = read_document(make_pdf(lines), "plan.pdf")
+    assert text.split("\n") == [
+        f"{lines[0]} {lines[1]}",
+        "Goals",
+        lines[3],
+        lines[4],
+    ]
