@@ -5,8 +5,13 @@ from __future__ import annotations
 import io
 
 
-def make_pdf(lines: list[str] | None = None, raw_content: bytes | None = None) -> bytes:
-    """A minimal, valid one-page PDF (Helvetica text lines, or a raw content stream)."""
+def make_pdf(
+    lines: list[str] | None = None, raw_content: bytes | None = None, font_extra: bytes = b""
+) -> bytes:
+    """A minimal, valid one-page PDF (Helvetica text lines, or a raw content stream).
+
+    ``font_extra``: more entries for the font dictionary (e.g. an ``/Encoding``).
+    """
     if raw_content is None:
         ops = [b"BT /F1 12 Tf 72 720 Td 16 TL"]
         for line in lines or []:
@@ -20,7 +25,7 @@ def make_pdf(lines: list[str] | None = None, raw_content: bytes | None = None) -
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(raw_content) + raw_content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica " + font_extra + b">>",
     ]
     out = b"%PDF-1.4\n"
     offsets = []
@@ -105,3 +110,21 @@ def hostile_docx(
                     struct.pack_into("<I", data, at + size_at, declared)
                 at = data.find(sig, at + 4)
     return bytes(data)
+
+
+def visual_order_pdf(logical: str) -> bytes:
+    """A PDF showing an Arabic line as Word and LibreOffice write it: glyphs in visual order.
+
+    The line is put in display order by the Unicode bidi algorithm (python-bidi), and each
+    Arabic character gets a one-byte code through an ``/Encoding`` of ``uniXXXX`` glyph names.
+    """
+    from bidi.algorithm import get_display
+
+    visual = get_display(logical)
+    chars = sorted({c for c in visual if ord(c) > 126})
+    codes = {c: 128 + k for k, c in enumerate(chars)}
+    names = b" ".join(b"/uni%04X" % ord(c) for c in chars)
+    encoding = b"/Encoding << /Type /Encoding /Differences [128 " + names + b"] >> "
+    shown = bytes(codes.get(c, ord(c)) for c in visual)
+    content = b"BT /F1 12 Tf 72 720 Td (" + shown + b") Tj ET"
+    return make_pdf(raw_content=content, font_extra=encoding)

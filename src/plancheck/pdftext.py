@@ -15,8 +15,12 @@ import threading
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from .errors import UnreadableDocumentError
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
 
 
 class _Collector(logging.Handler):
@@ -86,7 +90,7 @@ def _extract(data: bytes) -> str:
                 raise UnreadableDocumentError(
                     "The PDF is password-protected. Remove the password and upload it again."
                 )
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_page_text(page) for page in reader.pages]
     except UnreadableDocumentError:
         raise
     except Exception as exc:  # pypdf raises PdfReadError, ValueError, KeyError, ...
@@ -95,6 +99,38 @@ def _extract(data: bytes) -> str:
         ) from None
     text = "\n\n".join(join_wrapped_lines(p.strip("\n")) for p in pages)
     return _PRESENTATION_FORMS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3\uFB50-\uFDFF\uFE70-\uFEFC]")
+_SPACES = re.compile(r"[ \t]{2,}")
+
+
+def _page_text(page: PageObject) -> str:
+    """A page's text in logical order.
+
+    Word and LibreOffice store an Arabic line's glyphs in visual order. pypdf's default
+    extraction reverses right-to-left runs but counts Arabic-Indic digits as neutral, so a
+    number inside Arabic comes out reversed (٢٠٢٦ → ٦٢٠٢, ٣٠٪ → ٠٣٪) and one at a line's
+    end lands at its start. A page with Arabic is therefore read in layout mode (glyphs in
+    visual order, line by line) and each Arabic line is put back in logical order by the
+    Unicode bidi algorithm (which keeps numbers and Latin words left to right).
+    """
+    text: str = page.extract_text() or ""
+    if not _ARABIC_LETTER.search(text):
+        return text
+    try:
+        visual: str = page.extract_text(extraction_mode="layout") or ""
+    except Exception:  # layout mode fails on some odd PDFs: keep pypdf's default reading
+        return text
+    lines = [_logical(line) for line in visual.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+
+
+def _logical(line: str) -> str:
+    from bidi import get_display  # only for Arabic pages
+
+    line = _SPACES.sub(" ", line).strip()
+    return get_display(line, base_dir="R") if _ARABIC_LETTER.search(line) else line
 
 
 # A line that ends a sentence or introduces a list, and a line that starts a list item.

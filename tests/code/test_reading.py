@@ -18,7 +18,7 @@ from plancheck.reading import (
     decode_text,
     read_document,
 )
-from tests.builders import hostile_docx, make_docx, make_pdf
+from tests.builders import hostile_docx, make_docx, make_pdf, visual_order_pdf
 
 AR = "استراتيجية التواصل الاجتماعي للسنوات الثلاث القادمة، مع مراجعة كل ستة أشهر."
 EN = "Our social media strategy for the next three years."
@@ -294,3 +294,18 @@ def test_pdf_paragraph_lines_are_joined_before_sentence_splitting() -> None:
         lines[3],
         lines[4],
     ]
+
+
+@pytest.mark.parametrize(
+    "logical",
+    [
+        "خطة ٢٠٢٦ بنسبة ٣٠٪",
+        "ميزانية ١٬٥٠٠ ريال لمدة ٣٫٥ أشهر",
+        "الميزانية ٥٠٠٠",
+        "نركز على Social Media Marketing في ٢٠٢٦",
+        "Budget ٢٠٢٦ for growth",
+    ],
+)
+def test_arabic_pdf_numbers_in_logical_order(logical: str) -> None:
+    """Issue 12: PDFs written in visual order (Word, LibreOffice) gave ٢٠٢٦ → ٦٢٠٢."""
+    assert read_document(visual_order_pdf(logical), "plan.pdf") == logical
