@@ -17,6 +17,7 @@ library raises :class:`~plancheck.errors.InputError` (and the document errors) w
 | uploaded file of an unsupported type | 415 | ``unsupported_file_type`` |
 | corrupt file, undecodable text | 422 | ``unreadable_document`` |
 | document (e.g. scanned PDF) without text | 422 | ``no_text`` |
+| document that inflates or parses past a hard limit (zip bomb, forged zip sizes) | 413 | ``document_too_large`` |
 | missing or wrong ``X-API-Key`` when ``PLANCHECK_API_KEY`` is set | 401 | ``unauthorized`` |
 | no model loaded / reload failed | 503 | ``model_not_loaded`` / ``reload_failed`` |
 
@@ -55,6 +56,7 @@ STATUS: dict[str, int] = {
     "unsupported_file_type": 415,
     "unreadable_document": 422,
     "no_text": 422,
+    "document_too_large": 413,
 }
 
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 import io
 
 
-def make_pdf(lines: list[str] | None = None, raw_content: bytes | None = None) -> bytes:
-    """A minimal, valid one-page PDF (Helvetica text lines, or a raw content stream)."""
+def make_pdf(
+    lines: list[str] | None = None, raw_content: bytes | None = None, font_extra: bytes = b""
+) -> bytes:
+    """A minimal, valid one-page PDF (Helvetica text lines, or a raw content stream).
+
+    ``font_extra``: more entries for the font dictionary (e.g. an ``/Encoding``).
+    """
     if raw_content is None:
         ops = [b"BT /F1 12 Tf 72 720 Td 16 TL"]
         for line in lines or []:
@@ -20,7 +25,7 @@ def make_pdf(lines: list[str] | None = None, raw_content: bytes | None = None) -
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(raw_content) + raw_content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica " + font_extra + b">>",
     ]
     out = b"%PDF-1.4\n"
     offsets = []
@@ -52,3 +57,74 @@ def make_docx(paragraphs: list[str], table: list[list[str]] | None = None) -> by
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()
+
+
+def hostile_docx(
+    padding: int, *, declared: int | None = None, tags: bool = False, members: int = 0
+) -> bytes:
+    """A .docx whose ``word/document.xml`` inflates by ``padding`` bytes (a zip bomb).
+
+    The padding is paragraphs of 1,000 letters (or, with ``tags``, empty paragraphs
+    ``<w:p/>``: the most elements per byte), streamed into the zip so that even a 1.5 GB
+    bomb is built in little memory. ``declared``: forge the member's declared size (central
+    directory and local header) to this many bytes, as an attacker would to slip past a
+    guard that trusts it. ``members``: add that many empty extra members.
+    """
+    import struct
+    import zipfile
+
+    base = zipfile.ZipFile(io.BytesIO(make_docx(["Plan"])))
+    name = "word/document.xml"
+    xml = base.read(name)
+    cut = xml.index(b"</w:body>")
+    unit = b"<w:p/>" if tags else b"<w:p><w:r><w:t>" + b"A" * 1000 + b"</w:t></w:r></w:p>"
+    block = unit * max(1, 2**20 // len(unit))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in base.infolist():
+            if info.filename != name:
+                zf.writestr(info.filename, base.read(info))
+                continue
+            member = zipfile.ZipInfo(name)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            with zf.open(member, "w", force_zip64=padding > 2**31) as fh:
+                fh.write(xml[:cut])
+                left = padding // len(unit)
+                per_block = len(block) // len(unit)
+                while left > 0:
+                    n = min(left, per_block)
+                    fh.write(block if n == per_block else unit * n)
+                    left -= n
+                fh.write(xml[cut:])
+        for k in range(members):
+            zf.writestr(f"customXml/extra{k}.bin", b"")
+    data = bytearray(out.getvalue())
+    if declared is not None:
+        encoded = name.encode()
+        headers = ((b"PK\x01\x02", 28, 24, 46), (b"PK\x03\x04", 26, 22, 30))
+        for sig, name_at, size_at, base_len in headers:
+            at = data.find(sig)
+            while at >= 0:
+                n = struct.unpack_from("<H", data, at + name_at)[0]
+                if data[at + base_len : at + base_len + n] == encoded:
+                    struct.pack_into("<I", data, at + size_at, declared)
+                at = data.find(sig, at + 4)
+    return bytes(data)
+
+
+def visual_order_pdf(logical: str) -> bytes:
+    """A PDF showing an Arabic line as Word and LibreOffice write it: glyphs in visual order.
+
+    The line is put in display order by the Unicode bidi algorithm (python-bidi), and each
+    Arabic character gets a one-byte code through an ``/Encoding`` of ``uniXXXX`` glyph names.
+    """
+    from bidi.algorithm import get_display
+
+    visual = get_display(logical)
+    chars = sorted({c for c in visual if ord(c) > 126})
+    codes = {c: 128 + k for k, c in enumerate(chars)}
+    names = b" ".join(b"/uni%04X" % ord(c) for c in chars)
+    encoding = b"/Encoding << /Type /Encoding /Differences [128 " + names + b"] >> "
+    shown = bytes(codes.get(c, ord(c)) for c in visual)
+    content = b"BT /F1 12 Tf 72 720 Td (" + shown + b") Tj ET"
+    return make_pdf(raw_content=content, font_extra=encoding)

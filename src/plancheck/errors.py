@@ -14,8 +14,9 @@ class InputError(PlancheckError, ValueError):
 
     Codes: ``not_text`` (not a string), ``empty_text`` (no letters or digits),
     ``text_too_long``, ``invalid_text`` (not valid Unicode), ``unreadable_document``,
-    ``no_text`` and ``unsupported_file_type`` (a file that gave no text). The API maps each
-    code to one HTTP status (``api/errors.py``); batch and CLI write it in error records.
+    ``no_text``, ``document_too_large`` and ``unsupported_file_type`` (a file that gave no
+    text). The API maps each code to one HTTP status (``api/errors.py``); batch and CLI
+    write it in error records.
     """
 
     def __init__(self, message: str, code: str = "invalid_text") -> None:
@@ -33,6 +34,12 @@ class UnsupportedDocumentTypeError(UnreadableDocumentError):
     """The file's extension is not one plancheck reads."""
 
     code = "unsupported_file_type"
+
+
+class DocumentTooLargeError(UnreadableDocumentError):
+    """A file inflates, parses or reads past a hard limit (zip bombs, oversized files)."""
+
+    code = "document_too_large"
 
 
 class NoTextError(UnreadableDocumentError):

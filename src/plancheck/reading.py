@@ -11,21 +11,19 @@ from __future__ import annotations
 import codecs
 import io
 import re
-import unicodedata
 import zipfile
 from pathlib import PureWindowsPath
 from typing import TYPE_CHECKING
 
 from .errors import NoTextError, UnreadableDocumentError, UnsupportedDocumentTypeError
+from .pdftext import read_pdf
+from .safezip import Deadline, safe_copy
 
 if TYPE_CHECKING:
     from docx.table import Table
 
 #: File extensions :func:`read_document` understands (lower case, with the dot).
 SUPPORTED_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf")
-
-#: A .docx whose parts would expand beyond this many bytes is refused (zip bombs).
-MAX_DOCX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 
 #: Share of a Windows-1256 decoding that must be Arabic letters, ASCII or common marks for
 #: the guess to be trusted (cp1256 maps nearly every byte, so decoding alone proves nothing).
@@ -64,7 +62,7 @@ def read_document(data: bytes, filename: str) -> str:
     elif ext == ".docx":
         text = _read_docx(data)
     else:
-        text = _read_pdf(data)
+        text = read_pdf(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         if ext == ".pdf":
@@ -162,28 +160,28 @@ def _charset_normalizer_guess(data: bytes) -> str | None:
 
 
 def _read_docx(data: bytes) -> str:
+    """The text of a .docx, read from an honest copy made within :mod:`.safezip`'s limits."""
     not_docx = (
         "The file is not a valid Word document (.docx). If it is an old .doc file, save it "
         "as .docx; otherwise check that the file is not damaged."
     )
+    deadline = Deadline()
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            if sum(info.file_size for info in zf.infolist()) > MAX_DOCX_UNCOMPRESSED_BYTES:
-                raise UnreadableDocumentError(
-                    "The Word document expands to more than "
-                    f"{MAX_DOCX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB; refusing to read it."
-                )
-    except zipfile.BadZipFile:
+        safe = safe_copy(data, deadline)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+        if isinstance(exc, UnreadableDocumentError):
+            raise
         raise UnreadableDocumentError(not_docx) from None
     try:
         import docx  # heavy (~0.2 s): loaded on the first .docx, not at API start-up
         from docx.table import Table
 
-        document = docx.Document(io.BytesIO(data))
+        document = docx.Document(io.BytesIO(safe))
         lines: list[str] = []
         for block in document.iter_inner_content():
+            deadline.check()
             if isinstance(block, Table):
-                _table_lines(block, lines, Table)
+                _table_lines(block, lines, Table, deadline)
             else:
                 lines.append(block.text)
     except UnreadableDocumentError:
@@ -193,9 +191,12 @@ def _read_docx(data: bytes) -> str:
     return "\n".join(lines)
 
 
-def _table_lines(table: Table, lines: list[str], table_type: type[Table]) -> None:
+def _table_lines(
+    table: Table, lines: list[str], table_type: type[Table], deadline: Deadline
+) -> None:
     """One line per table row (cells joined by `` | ``); nested tables follow their row."""
     for row in table.rows:
+        deadline.check()
         cells: list[str] = []
         nested: list[Table] = []
         seen: set[int] = set()
@@ -214,40 +215,4 @@ def _table_lines(table: Table, lines: list[str], table_type: type[Table]) -> Non
         if cells:
             lines.append(" | ".join(cells))
         for inner in nested:
-            _table_lines(inner, lines, table_type)
-
-
-# --- .pdf ----------------------------------------------------------------------------
-
-# Arabic presentation forms (what many PDF producers emit) fold to the ordinary letters.
-_PRESENTATION_FORMS = re.compile(r"[\uFB50-\uFDFF\uFE70-\uFEFF]+")
-
-
-def _read_pdf(data: bytes) -> str:
-    if b"%PDF-" not in data[:1024]:
-        raise UnreadableDocumentError(
-            "The file is not a PDF (it has no PDF header). Check that it is not damaged or "
-            "renamed from another format."
-        )
-    try:
-        from pypdf import PdfReader  # heavy (~0.2 s): loaded on the first PDF
-
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                ok: int = reader.decrypt("")
-            except Exception:
-                ok = 0
-            if not ok:
-                raise UnreadableDocumentError(
-                    "The PDF is password-protected. Remove the password and upload it again."
-                )
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except UnreadableDocumentError:
-        raise
-    except Exception as exc:  # pypdf raises PdfReadError, ValueError, KeyError, ...
-        raise UnreadableDocumentError(
-            f"The PDF could not be read; it may be damaged ({type(exc).__name__})."
-        ) from None
-    text = "\n\n".join(p.strip("\n") for p in pages)
-    return _PRESENTATION_FORMS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+            _table_lines(inner, lines, table_type, deadline)

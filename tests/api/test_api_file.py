@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.test_api_classify import assert_error, assert_result_shape
+from tests.builders import hostile_docx
 
 
 def upload(client: TestClient, name: str, data: bytes, include_text: bool = False, **kw):
@@ -90,6 +91,15 @@ def test_zip_that_is_not_a_docx(client: TestClient) -> None:
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("a.txt", "hello")
     assert_error(upload(client, "plan.docx", buf.getvalue()), 422, "unreadable_document")
+
+
+@pytest.mark.parametrize(
+    "declared", [2000, None], ids=["forged-sizes", "honest-bomb-under-old-guard"]
+)
+def test_zip_bomb_docx_is_413(client: TestClient, declared: int | None) -> None:
+    """Issue 12: the guard trusted declared sizes; now what is inflated is capped."""
+    data = hostile_docx(40 * 2**20, declared=declared)
+    assert_error(upload(client, "plan.docx", data), 413, "document_too_large")
 
 
 @pytest.mark.parametrize(

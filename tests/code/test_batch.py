@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -27,11 +28,12 @@ from plancheck.batch import (
     BatchUsageError,
     Doc,
     Tally,
-    inputs,
+    folder,
     local,
     workers,
 )
 from plancheck.config import ELEMENTS
+from plancheck.errors import UnreadableDocumentError
 from tests.code.test_reading import make_docx, make_pdf
 from tests.fakes import FakeClassifier
 
@@ -128,13 +130,91 @@ def test_folder_documents_classified_in_order_with_error_records(mixed_folder: P
 
 
 def test_oversized_file_is_an_error_record(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(inputs, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(folder, "MAX_FILE_BYTES", 10)
     (tmp_path / "big.txt").write_text("a plan longer than ten bytes", encoding="utf-8")
     (results,) = batch.classify_docs(
         FakeClassifier(), [Doc("big.txt", path=str(tmp_path / "big.txt"))]
     )
     assert results["id"] == "big.txt" and "maximum" in results["error"]["message"]
-    assert results["error"]["code"] == "unreadable_document"
+    assert results["error"]["code"] == "document_too_large"
+
+
+# --- folder inputs: regular files only (issue 12) ------------------------------------
+
+
+@pytest.fixture
+def hostile_folder(tmp_path: Path) -> Path:
+    """A FIFO, a symlink to /dev/zero and one leading out, all named like documents."""
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.txt").write_text("Our plan for three years.", encoding="utf-8")
+    os.mkfifo(root / "fifo.txt")
+    (root / "zero.txt").symlink_to("/dev/zero")
+    (tmp_path / "secret.txt").write_text("outside", encoding="utf-8")
+    (root / "sub" / "out.md").symlink_to(tmp_path / "secret.txt")
+    (root / "sub" / "in.md").symlink_to(root / "a.txt")
+    return root
+
+
+@pytest.mark.timeout(60)
+def test_fifo_devices_and_outside_symlinks_are_error_records(
+    tmp_path: Path, hostile_folder: Path, fake_model
+) -> None:
+    """A FIFO used to hang the run for ever; /dev/zero was read without limit."""
+    summary = run(tmp_path, hostile_folder, "out.jsonl")
+    by_id = {r["id"]: r for r in read_jsonl(tmp_path / "out.jsonl")}
+    assert list(by_id) == ["a.txt", "fifo.txt", "sub/in.md", "sub/out.md", "zero.txt"]
+    assert "label" in by_id["a.txt"] and "label" in by_id["sub/in.md"]
+    assert "FIFO" in by_id["fifo.txt"]["error"]["message"]
+    for name in ("zero.txt", "sub/out.md"):
+        assert "outside the input folder" in by_id[name]["error"]["message"]
+    assert {by_id[n]["error"]["code"] for n in ("fifo.txt", "zero.txt")} == {"unreadable_document"}
+    assert summary["errors"] == 3
+
+
+@pytest.mark.timeout(30)
+def test_read_file_refuses_what_is_not_a_regular_file(hostile_folder: Path) -> None:
+    """Even if a FIFO or device is swapped in after listing, the worker never reads it."""
+    with pytest.raises(UnreadableDocumentError, match="FIFO"):
+        folder.read_file(hostile_folder / "fifo.txt")
+    with pytest.raises(UnreadableDocumentError, match="character device"):
+        folder.read_file(hostile_folder / "zero.txt")
+    with pytest.raises(UnreadableDocumentError, match="maximum"):
+        folder.read_file(hostile_folder / "a.txt", limit=5)
+    assert folder.read_file(hostile_folder / "a.txt", limit=25) == b"Our plan for three years."
+
+
+def test_unlistable_subfolder_is_an_error_record(tmp_path: Path, monkeypatch) -> None:
+    """Used to be skipped silently ("1 documents, 0 errors")."""
+    root = tmp_path / "in"
+    (root / "locked").mkdir(parents=True)
+    (root / "locked" / "x.txt").write_text("x", encoding="utf-8")
+    (root / "a.txt").write_text("a", encoding="utf-8")
+    real = os.scandir
+
+    def scandir(path):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(folder.os, "scandir", scandir)
+    docs = [d for c in batch.iter_folder(root, 10) for d in c]
+    assert [d.id for d in docs] == ["a.txt", "locked/"]
+    assert "cannot list the folder locked/" in docs[1].error
+    (record,) = batch.classify_docs(FakeClassifier(), docs[1:])
+    assert record["error"]["code"] == "unreadable_document"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root lists a chmod 000 folder anyway")
+def test_chmod_000_subfolder_is_an_error_record(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    (root / "locked").mkdir(parents=True)
+    (root / "a.txt").write_text("a", encoding="utf-8")
+    (root / "locked").chmod(0)
+    try:
+        assert batch.list_documents(root) == ["a.txt", "locked/"]
+    finally:
+        (root / "locked").chmod(0o755)
 
 
 def test_jsonl_broken_line_is_an_error_record_not_a_crash(tmp_path: Path) -> None:
@@ -194,6 +274,96 @@ def test_csv_without_the_text_column_is_a_usage_error(tmp_path: Path) -> None:
     path.write_text("id,body\n1,hello\n", encoding="utf-8")
     with pytest.raises(BatchUsageError, match="--text-col"):
         list(batch.iter_csv(path, "id", "text", 10))
+
+
+# --- CSV, Parquet folders, outputs and warnings (issue 12, item 11) --------------------
+
+
+@pytest.mark.parametrize("sep", [";", "\t", "|", ","])
+def test_csv_delimiter_is_found_from_the_header(tmp_path: Path, sep: str) -> None:
+    """A semicolon CSV used to be refused with a hint that led nowhere."""
+    path = tmp_path / "in.csv"
+    rows = [["id", "text"], ["a", "Plan, with commas; and | bars"], ["b", "Second, one"]]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=sep).writerows(rows)
+    docs = [d for c in batch.iter_csv(path, "id", "text", 10) for d in c]
+    assert [(d.id, d.text) for d in docs] == [tuple(r) for r in rows[1:]]
+
+
+def test_csv_delimiter_option(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("id;text\n1;one\n", encoding="utf-8")
+    docs = [d for c in batch.read_chunks(path, "csv", "id", "text", 10, delimiter=";") for d in c]
+    assert [(d.id, d.text) for d in docs] == [("1", "one")]
+    with pytest.raises(BatchUsageError, match="one character"):
+        run(tmp_path, path, "o.jsonl", delimiter=";;")
+
+
+@pytest.mark.parametrize(
+    "body, line",
+    [
+        ('id,text\n1,fine\n2,"unterminated\n3,more\n4,text\n', 5),
+        ("id,text\n1,fine\n2,too,many\n3,ok\n", 3),
+        ('id,text\n1,fine\n2,"stray" quote\n', 3),
+    ],
+    ids=["unterminated-quote", "field-count", "stray-quote"],
+)
+def test_malformed_csv_is_an_error_naming_the_line(tmp_path: Path, body: str, line: int) -> None:
+    """An unterminated quote used to run with rc 0 and give more rows than the file has."""
+    path = tmp_path / "in.csv"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(BatchRunError, match=f"line {line}"):
+        [d for c in batch.iter_csv(path, "id", "text", 10) for d in c]
+
+
+def test_parquet_folder_is_read_by_the_local_engine(tmp_path: Path, fake_model) -> None:
+    """A Parquet folder used to be read as a folder of documents: "0 documents", rc 0."""
+    folder_in = tmp_path / "data.parquet"
+    folder_in.mkdir()
+    for k in range(2):
+        table = pa.table({"id": [f"{k}-{i}" for i in range(3)], "text": [f"t{k}"] * 3})
+        pq.write_table(table, folder_in / f"part-{k}.parquet")
+    (folder_in / "_SUCCESS").write_bytes(b"")
+    assert batch.input_kind(folder_in) == "parquet"
+    summary = run(tmp_path, folder_in, "out.jsonl")
+    assert summary["documents"] == 6
+    assert [r["id"] for r in read_jsonl(tmp_path / "out.jsonl")] == [
+        f"{k}-{i}" for k in range(2) for i in range(3)
+    ]
+
+
+def test_unwritable_output_is_one_error_line(tmp_path: Path) -> None:
+    """Used to be a raw traceback."""
+    from plancheck.cli import app
+
+    inp = write_jsonl(tmp_path / "in.jsonl", [{"id": 1, "text": "t"}])
+    (tmp_path / "file").write_text("a file, not a folder")
+    for out in (tmp_path / "file" / "out.jsonl", Path("/proc/plancheck-out.jsonl")):
+        res = CliRunner().invoke(app, ["classify-batch", str(inp), "-o", str(out)])
+        assert res.exit_code == 2, res.output
+        assert res.output.startswith("error: cannot write the output")
+        assert res.output.count("\n") == 1 and "Traceback" not in res.output
+
+
+def test_pdf_warnings_never_reach_stderr(tmp_path: Path, capfd) -> None:
+    """pypdf's "EOF marker not found" leaked onto stderr, without the file name, even with -q."""
+    (tmp_path / "cut.pdf").write_bytes(make_pdf(["Campaign plan"])[:-60])
+    (record,) = batch.classify_docs(
+        FakeClassifier(), [Doc("cut.pdf", path=str(tmp_path / "cut.pdf"))]
+    )
+    assert record["id"] == "cut.pdf" and "EOF marker not found" in record["error"]["message"]
+    assert capfd.readouterr().err == ""
+
+
+def test_csv_output_has_a_bom_by_default(tmp_path: Path, fake_model) -> None:
+    """Without it Excel garbles Arabic."""
+    inp = write_jsonl(tmp_path / "in.jsonl", [{"id": "ع", "text": AR}])
+    run(tmp_path, inp, "with.csv")
+    run(tmp_path, inp, "without.csv", bom=False)
+    assert (tmp_path / "with.csv").read_bytes().startswith(b"\xef\xbb\xbfid,label")
+    assert (tmp_path / "without.csv").read_bytes().startswith(b"id,label")
+    frame = pd.read_csv(tmp_path / "with.csv", encoding="utf-8-sig")
+    assert frame["id"].tolist() == ["ع"]
 
 
 def test_parquet_is_streamed_by_batches(tmp_path: Path) -> None:
@@ -399,6 +569,81 @@ def test_resume_refuses_a_partial_output_of_another_input(tmp_path: Path, fake_m
         run(tmp_path, inp, "out.jsonl", resume=True)
 
 
+def killed_run(
+    tmp_path: Path, inp: Path, out_name: str, monkeypatch, after_chunks: int, **kw
+) -> Path:
+    """A run interrupted (as by Ctrl-C) after ``after_chunks`` chunks were written."""
+    real = local.run_chunks
+
+    def run_chunks(*args, **kwargs):
+        for k, out in enumerate(real(*args, **kwargs)):
+            if k == after_chunks:
+                raise KeyboardInterrupt
+            yield out
+
+    monkeypatch.setattr(local, "run_chunks", run_chunks)
+    with pytest.raises(KeyboardInterrupt):
+        run(tmp_path, inp, out_name, **kw)
+    monkeypatch.setattr(local, "run_chunks", real)
+    return batch.partial_path(tmp_path / out_name)
+
+
+def test_resume_refuses_another_input_that_reuses_the_ids(
+    tmp_path: Path, fake_model, monkeypatch
+) -> None:
+    """Issue 12: 3,015 kept results used to cite sentences that were not in the new texts."""
+    from plancheck.cli import app
+
+    old = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "text": f"old {i}"} for i in range(20)])
+    killed_run(tmp_path, old, "out.jsonl", monkeypatch, after_chunks=2, chunk_size=4)
+    assert batch.fingerprint_path(tmp_path / "out.jsonl").is_file()
+    write_jsonl(old, [{"id": i, "text": f"new text {i}"} for i in range(20)])  # same ids
+    with pytest.raises(BatchUsageError, match="not that input"):
+        run(tmp_path, old, "out.jsonl", chunk_size=4, resume=True)
+    monkeypatch.setattr(local, "resolve_model", lambda opts: (Path("m"), Path("."), "fake-1"))
+    res = CliRunner().invoke(
+        app, ["classify-batch", str(old), "-o", str(tmp_path / "out.jsonl"), "--resume", "-j", "1"]
+    )
+    assert res.exit_code == 2 and res.output.startswith("error: ")
+    assert "Traceback" not in res.output
+
+
+def test_resume_of_the_same_input_keeps_and_completes(
+    tmp_path: Path, fake_model, monkeypatch
+) -> None:
+    inp = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "text": f"doc {i}"} for i in range(20)])
+    run(tmp_path, inp, "ref.jsonl", chunk_size=4)
+    killed_run(tmp_path, inp, "out.jsonl", monkeypatch, after_chunks=2, chunk_size=4)
+    summary = run(tmp_path, inp, "out.jsonl", chunk_size=4, resume=True)
+    assert summary["resumed"] == 8
+    assert (tmp_path / "out.jsonl").read_bytes() == (tmp_path / "ref.jsonl").read_bytes()
+    assert not batch.fingerprint_path(tmp_path / "out.jsonl").exists()
+
+
+def test_a_stale_fingerprint_without_its_partial_is_ignored(tmp_path: Path, fake_model) -> None:
+    inp = write_jsonl(tmp_path / "in.jsonl", [{"id": 1, "text": "t"}])
+    batch.fingerprint_path(tmp_path / "out.jsonl").write_text('{"fingerprint": "file:old"}\n')
+    assert run(tmp_path, inp, "out.jsonl", resume=True)["documents"] == 1
+    assert not batch.fingerprint_path(tmp_path / "out.jsonl").exists()
+
+
+@pytest.mark.parametrize("line", ["123", "null", "[]", '"text"', '{"no": "id"}'])
+def test_partial_line_that_is_not_a_result_is_redone(
+    tmp_path: Path, fake_model, line: str
+) -> None:
+    """A valid JSON line that is not a result object used to crash every --resume."""
+    inp = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "text": f"doc {i}"} for i in range(6)])
+    run(tmp_path, inp, "ref.jsonl")
+    reference = (tmp_path / "ref.jsonl").read_text(encoding="utf-8")
+    first_two = "".join(reference.splitlines(keepends=True)[:2])
+    batch.partial_path(tmp_path / "out.jsonl").write_text(
+        first_two + line + "\n", encoding="utf-8"
+    )
+    summary = run(tmp_path, inp, "out.jsonl", resume=True)
+    assert summary["resumed"] == 2
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == reference
+
+
 def test_partial_output_is_never_overwritten_without_resume(tmp_path: Path, fake_model) -> None:
     inp = write_jsonl(tmp_path / "in.jsonl", [{"id": 1, "text": "t"}])
     batch.partial_path(tmp_path / "out.jsonl").write_text("")
@@ -481,6 +726,8 @@ def test_help_documents_every_option_with_an_example() -> None:
         "--models",
         "--engine",
         "--scheduler",
+        "--delimiter",
+        "--no-bom",
     ):
         assert opt in res.output, opt
     assert "plancheck classify-batch plans.jsonl -o results.jsonl" in res.output

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import codecs
 import io
+import tracemalloc
 import zipfile
 
 import pytest
 
-from plancheck.errors import UnreadableDocumentError
+from plancheck import safezip
+from plancheck.errors import DocumentTooLargeError, UnreadableDocumentError
 from plancheck.reading import (
     SUPPORTED_EXTENSIONS,
     NoTextError,
@@ -16,7 +18,7 @@ from plancheck.reading import (
     decode_text,
     read_document,
 )
-from tests.builders import make_docx, make_pdf
+from tests.builders import hostile_docx, make_docx, make_pdf, visual_order_pdf
 
 AR = "استراتيجية التواصل الاجتماعي للسنوات الثلاث القادمة، مع مراجعة كل ستة أشهر."
 EN = "Our social media strategy for the next three years."
@@ -159,6 +161,76 @@ def test_empty_docx_has_no_text() -> None:
         read_document(make_docx([]), "empty.docx")
 
 
+# --- hostile .docx (issue 12): limits on what is really inflated ----------------------
+
+
+def peak_mb_refused(data: bytes) -> tuple[float, DocumentTooLargeError]:
+    """Read ``data`` as a .docx expecting a 413-style refusal; return the peak MB traced."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(DocumentTooLargeError) as info:
+            read_document(data, "plan.docx")
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+    return peak - len(data) / 2**20, info.value
+
+
+def test_docx_declaring_small_sizes_but_inflating_large_is_refused_within_the_cap() -> None:
+    """Used to inflate the whole member in memory (zipfile trusts the declared size)."""
+    data = hostile_docx(64 * 2**20, declared=2000)
+    peak, error = peak_mb_refused(data)
+    assert error.code == "document_too_large"
+    assert "declares" in str(error)
+    assert peak < 4, f"{peak:.1f} MB"
+
+
+def test_honest_bomb_under_the_old_guard_is_refused_at_the_xml_cap() -> None:
+    """Declared honestly and under the old 200 MB guard: used to be read and parsed whole."""
+    data = hostile_docx(safezip.MAX_XML_BYTES + 2**20)
+    peak, error = peak_mb_refused(data)
+    assert "MB of XML" in str(error)
+    assert peak < safezip.MAX_XML_BYTES / 2**20 * 2.5, f"{peak:.1f} MB"
+
+
+def test_docx_of_too_many_elements_is_refused_before_parsing() -> None:
+    _, error = peak_mb_refused(hostile_docx(6 * (safezip.MAX_XML_TAGS + 10), tags=True))
+    assert "XML elements" in str(error)
+
+
+def test_docx_of_too_many_members_is_refused() -> None:
+    _, error = peak_mb_refused(hostile_docx(0, members=safezip.MAX_MEMBERS + 1))
+    assert "parts" in str(error)
+
+
+def test_docx_reading_has_a_deadline(monkeypatch) -> None:
+    monkeypatch.setattr(safezip, "MAX_SECONDS", 0.0)
+    _, error = peak_mb_refused(make_docx([EN] * 50))
+    assert "s to read" in str(error)
+
+
+def test_docx_with_a_doctype_is_refused() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(make_docx([EN]))) as src, zipfile.ZipFile(buf, "w") as out:
+        for info in src.infolist():
+            blob = src.read(info)
+            if info.filename == "word/document.xml":
+                blob = blob.replace(b"?>", b'?><!DOCTYPE w [<!ENTITY a "aaaa">]>', 1)
+            out.writestr(info.filename, blob)
+    with pytest.raises(UnreadableDocumentError, match="DOCTYPE"):
+        read_document(buf.getvalue(), "plan.docx")
+
+
+def test_docx_with_media_still_reads_its_text() -> None:
+    """Media parts are not inflated (left empty in the copy python-docx reads)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(make_docx([EN]))) as src, zipfile.ZipFile(buf, "w") as out:
+        for info in src.infolist():
+            out.writestr(info, src.read(info), zipfile.ZIP_DEFLATED)
+        out.writestr("word/media/image1.png", b"\x89PNG" + b"0" * 100_000, zipfile.ZIP_DEFLATED)
+    assert read_document(buf.getvalue(), "plan.docx") == EN
+
+
 # --- .pdf ----------------------------------------------------------------------------
 
 
@@ -204,3 +276,36 @@ def test_password_protected_pdf() -> None:
     writer.write(buf)
     with pytest.raises(UnreadableDocumentError, match="password"):
         read_document(buf.getvalue(), "locked.pdf")
+
+
+def test_pdf_paragraph_lines_are_joined_before_sentence_splitting() -> None:
+    """Issue 12: line breaks inside a PDF paragraph split sentences into fragments."""
+    lines = [
+        "Our social media strategy for the next three years will focus on",
+        "growth in Riyadh and Jeddah, with a yearly budget of 450,000 SAR.",
+        "Goals",
+        "Grow sales by 20% every year and double the followers on Instagram",
+        "- Audience: mothers aged 25 to 45.",
+    ]
+    text = read_document(make_pdf(lines), "plan.pdf")
+    assert text.split("\n") == [
+        f"{lines[0]} {lines[1]}",
+        "Goals",
+        lines[3],
+        lines[4],
+    ]
+
+
+@pytest.mark.parametrize(
+    "logical",
+    [
+        "خطة ٢٠٢٦ بنسبة ٣٠٪",
+        "ميزانية ١٬٥٠٠ ريال لمدة ٣٫٥ أشهر",
+        "الميزانية ٥٠٠٠",
+        "نركز على Social Media Marketing في ٢٠٢٦",
+        "Budget ٢٠٢٦ for growth",
+    ],
+)
+def test_arabic_pdf_numbers_in_logical_order(logical: str) -> None:
+    """Issue 12: PDFs written in visual order (Word, LibreOffice) gave ٢٠٢٦ → ٦٢٠٢."""
+    assert read_document(visual_order_pdf(logical), "plan.pdf") == logical

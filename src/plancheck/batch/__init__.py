@@ -19,21 +19,18 @@ The pipeline has four stages, one module each:
 
 from ..errors import AlreadyComplete, BatchError, BatchRunError, BatchUsageError
 from .dask_engine import run_dask
+from .doc import Doc, chunked
+from .fingerprint import fingerprint, fingerprint_path
+from .folder import MAX_FILE_BYTES, iter_folder, list_documents, read_file
 from .inputs import (
-    MAX_FILE_BYTES,
-    Doc,
     check_columns,
-    chunked,
     count_inputs,
     input_kind,
     iter_csv,
-    iter_folder,
     iter_jsonl,
     iter_parquet,
-    list_documents,
     output_format,
     read_chunks,
-    read_file,
 )
 from .local import classify_batch, run_local
 from .options import BatchOptions, check_options, resolve_model
@@ -84,6 +81,8 @@ __all__ = [
     "encode_parquet",
     "error_record",
     "flat_row",
+    "fingerprint",
+    "fingerprint_path",
     "format_summary",
     "input_kind",
     "iter_csv",

@@ -21,6 +21,7 @@ from ..errors import (
     BatchRunError,
     BatchUsageError,
 )
+from .fingerprint import check_or_record, forget
 from .inputs import Doc, check_columns, table_docs
 from .options import BatchOptions, check_options, resolve_model
 from .outputs import encode_parquet
@@ -192,6 +193,7 @@ def run_dask(opts: BatchOptions) -> dict[str, Any]:
         if cluster is not None:
             cluster.close()
     finish_dask_output(partial, opts.output)
+    forget(opts.output)
     return make_summary(opts, tally, resumed, time.perf_counter() - started, version, jobs)
 
 
@@ -203,6 +205,7 @@ def prepare_dask_output(opts: BatchOptions) -> Path:
             f"{partial} holds the output of an interrupted run: continue it with --resume, "
             "or delete it"
         )
+    check_or_record(opts.input, opts.output, opts.resume)  # before the folder exists
     partial.mkdir(parents=True, exist_ok=True)
     for tmp in partial.glob("*.tmp"):
         tmp.unlink()

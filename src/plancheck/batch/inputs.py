@@ -3,82 +3,31 @@
 from __future__ import annotations
 
 import json
-import math
-import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import cast
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..errors import (
-    BatchRunError,
-    BatchUsageError,
-    UnreadableDocumentError,
-)
-from ..reading import SUPPORTED_EXTENSIONS
+from ..errors import BatchRunError, BatchUsageError
+from .csv_input import iter_csv
+from .doc import Doc, check_columns, chunked, is_missing, is_null, table_doc, table_docs
+from .folder import iter_folder, list_documents
 from .outputs import OUTPUT_FORMATS, TABLE_FORMATS
 
-#: A file in a folder input larger than this is an error record, not read into memory.
-MAX_FILE_BYTES = 64 * 1024 * 1024
-
-T = TypeVar("T")
-
-
-class Doc(NamedTuple):
-    """One input record. Exactly one of ``text``, ``path`` and ``error`` is meaningful."""
-
-    id: Any
-    text: Any = None  # the text as found in the table (checked later)
-    path: str | None = None  # a file to read (folder input), read in the worker
-    error: str | None = None  # already known to be bad (broken JSON line, no text)
-
-
-def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Lists of ``size`` items (the last may be shorter)."""
-    chunk: list[T] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def is_null(value: object) -> bool:
-    """None, NaN, or pandas' NA/NaT."""
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    return type(value).__name__ in ("NAType", "NaTType")
-
-
-def is_missing(value: object) -> bool:
-    """A null or an empty string: a cell with nothing in it."""
-    return is_null(value) or (isinstance(value, str) and value == "")
-
-
-def table_doc(id_value: object, text_value: object, row: int, text_col: str) -> Doc:
-    """A table row as a :class:`Doc`; a missing id becomes the 1-based row number."""
-    doc_id = row if is_missing(id_value) else id_value
-    if is_null(text_value):
-        return Doc(doc_id, error=f"row {row} has no text (column {text_col!r} is empty)")
-    return Doc(doc_id, text=text_value)
-
-
-def table_docs(
-    ids: list[Any] | None, texts: list[Any], first_row: int, text_col: str
-) -> list[Doc]:
-    """Rows ``first_row + 1 …`` of a table as documents (``ids`` None: no id column)."""
-    ids = ids if ids is not None else [None] * len(texts)
-    return [
-        table_doc(i, t, first_row + k + 1, text_col)
-        for k, (i, t) in enumerate(zip(ids, texts, strict=True))
-    ]
+__all__ = [
+    "Doc",
+    "check_columns",
+    "chunked",
+    "is_missing",
+    "is_null",
+    "iter_csv",
+    "iter_folder",
+    "list_documents",
+    "table_doc",
+    "table_docs",
+]
 
 
 def input_kind(path: Path) -> str:
@@ -86,7 +35,7 @@ def input_kind(path: Path) -> str:
     if not path.exists():
         raise BatchUsageError(f"input {path} does not exist")
     if path.is_dir():
-        return "folder"
+        return "parquet" if is_parquet_dataset(path) else "folder"
     ext = path.suffix.lower()
     if ext not in TABLE_FORMATS:
         raise BatchUsageError(
@@ -94,6 +43,19 @@ def input_kind(path: Path) -> str:
             "to classify one document use `plancheck classify FILE`"
         )
     return ext[1:]
+
+
+def parquet_files(path: Path) -> list[Path]:
+    """A Parquet file, or the ``*.parquet`` files of a dataset folder in path order."""
+    if not path.is_dir():
+        return [path]
+    found = {p.relative_to(path).as_posix(): p for p in path.rglob("*.parquet")}
+    return [found[rel] for rel in sorted(found) if not any(x[0] == "." for x in rel.split("/"))]
+
+
+def is_parquet_dataset(folder: Path) -> bool:
+    """A folder of Parquet files and no document (what Spark, Dask and pandas write)."""
+    return bool(parquet_files(folder)) and not list_documents(folder)
 
 
 def output_format(path: Path) -> str:
@@ -104,27 +66,6 @@ def output_format(path: Path) -> str:
             f"output {path} must end in one of {', '.join(OUTPUT_FORMATS)} (that picks the format)"
         )
     return ext[1:]
-
-
-def list_documents(root: Path) -> list[str]:
-    """Relative paths (forward slashes, sorted) of the supported files under ``root``.
-
-    Hidden files and folders (``.git``, ``.DS_Store``) are left out.
-    """
-
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            if not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED_EXTENSIONS:
-                found.append(Path(folder, name).relative_to(root).as_posix())
-    return sorted(found)
-
-
-def iter_folder(root: Path, chunk_size: int) -> Iterator[list[Doc]]:
-    """Chunks of the folder's documents; each is read later, by the worker."""
-    docs = (Doc(rel, path=str(root / rel)) for rel in list_documents(root))
-    return chunked(docs, chunk_size)
 
 
 def parse_jsonl_line(raw: bytes, lineno: int, id_col: str, text_col: str) -> Doc:
@@ -153,44 +94,6 @@ def iter_jsonl(path: Path, id_col: str, text_col: str, chunk_size: int) -> Itera
         yield from chunked(docs, chunk_size)
 
 
-def check_columns(found: Iterable[str], id_col: str, text_col: str, path: Path) -> bool:
-    """Whether the id column exists; a usage error when the text column does not."""
-    found = list(found)
-    if text_col not in found:
-        raise BatchUsageError(
-            f"{path} has no column {text_col!r} (columns: {', '.join(map(str, found))}); "
-            "name the text column with --text-col"
-        )
-    return id_col in found
-
-
-def iter_csv(path: Path, id_col: str, text_col: str, chunk_size: int) -> Iterator[list[Doc]]:
-    """Chunks of a CSV file read with pandas ``chunksize``; every cell is read as text."""
-    try:
-        header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
-        raise BatchRunError(f"cannot read {path} as a UTF-8 CSV file: {e}") from None
-    has_id = check_columns(header, id_col, text_col, path)
-    cols = [id_col, text_col] if has_id else [text_col]
-    reader = pd.read_csv(
-        path,
-        usecols=cols,
-        dtype=str,
-        keep_default_na=False,
-        na_values=[""],
-        encoding="utf-8-sig",
-        chunksize=chunk_size,
-    )
-    row = 0
-    try:
-        for frame in reader:
-            ids = frame[id_col].tolist() if has_id else None
-            yield table_docs(ids, frame[text_col].tolist(), row, text_col)
-            row += len(frame)
-    except (UnicodeDecodeError, pd.errors.ParserError) as e:
-        raise BatchRunError(f"cannot read {path} after row {row}: {e}") from None
-
-
 def open_parquet(path: Path) -> pq.ParquetFile:
     try:
         return pq.ParquetFile(path)
@@ -199,23 +102,31 @@ def open_parquet(path: Path) -> pq.ParquetFile:
 
 
 def iter_parquet(path: Path, id_col: str, text_col: str, chunk_size: int) -> Iterator[list[Doc]]:
-    """Chunks of a Parquet file, streamed batch by batch (``ParquetFile.iter_batches``)."""
-    pf = open_parquet(path)
-    has_id = check_columns(pf.schema_arrow.names, id_col, text_col, path)
-    cols = [id_col, text_col] if has_id else [text_col]
+    """Chunks of a Parquet file or dataset folder, streamed batch by batch, file by file."""
     row = 0
-    for batch in pf.iter_batches(batch_size=chunk_size, columns=cols):
-        ids = batch.column(id_col).to_pylist() if has_id else None
-        yield table_docs(ids, batch.column(text_col).to_pylist(), row, text_col)
-        row += batch.num_rows
+    for file in parquet_files(path):
+        pf = open_parquet(file)
+        has_id = check_columns(pf.schema_arrow.names, id_col, text_col, file)
+        cols = [id_col, text_col] if has_id else [text_col]
+        for batch in pf.iter_batches(batch_size=chunk_size, columns=cols):
+            ids = batch.column(id_col).to_pylist() if has_id else None
+            yield table_docs(ids, batch.column(text_col).to_pylist(), row, text_col)
+            row += batch.num_rows
 
 
 def read_chunks(
-    path: Path, kind: str, id_col: str, text_col: str, chunk_size: int
+    path: Path,
+    kind: str,
+    id_col: str,
+    text_col: str,
+    chunk_size: int,
+    delimiter: str | None = None,
 ) -> Iterator[list[Doc]]:
     """The input as an iterator of chunks of :class:`Doc`, whatever its kind."""
     if kind == "folder":
         return iter_folder(path, chunk_size)
+    if kind == "csv":
+        return iter_csv(path, id_col, text_col, chunk_size, delimiter)
     reader = {"jsonl": iter_jsonl, "csv": iter_csv, "parquet": iter_parquet}[kind]
     return reader(path, id_col, text_col, chunk_size)
 
@@ -225,21 +136,9 @@ def count_inputs(path: Path, kind: str) -> int | None:
     if kind == "folder":
         return len(list_documents(path))
     if kind == "parquet":
-        return cast(int, open_parquet(path).metadata.num_rows)  # pyarrow is untyped
+        files = parquet_files(path)
+        return sum(cast(int, open_parquet(f).metadata.num_rows) for f in files)  # untyped
     return None
-
-
-def read_file(path: Path) -> bytes:
-    """A document's bytes; refuses files too large to be a plan."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UnreadableDocumentError(
-                f"the file has {size / 2**20:.0f} MB; the maximum is {MAX_FILE_BYTES // 2**20} MB"
-            )
-        return path.read_bytes()
-    except OSError as e:
-        raise UnreadableDocumentError(f"cannot read the file: {e.strerror or e}") from None
 
 
 def peek(chunks: Iterator[list[Doc]]) -> Iterator[list[Doc]]:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+from ..errors import BatchUsageError
 from .dask_engine import run_dask
+from .fingerprint import check_or_record, forget
 from .inputs import Doc, count_inputs, input_kind, output_format, peek, read_chunks
 from .options import BatchOptions, check_options, resolve_model
-from .sinks import SINKS, Sink, prepare_output, skip_done
+from .sinks import Sink, make_sink, prepare_output, skip_done
 from .summary import Tally, make_summary, progress_bar, write_summary
 from .workers import chunk_runner, default_jobs, run_chunks
 
@@ -20,10 +24,14 @@ def run_local(opts: BatchOptions) -> dict[str, Any]:
     check_options(opts)
     kind = input_kind(opts.input)
     fmt = output_format(opts.output)
-    sink = SINKS[fmt](opts.output)
-    prepare_output(opts, sink)
+    sink = make_sink(fmt, opts.output, opts.bom)
+    with unwritable(opts.output):
+        prepare_output(opts, sink)
+        check_or_record(opts.input, opts.output, opts.resume)
     folder, models_dir, version = resolve_model(opts)
-    chunks = peek(read_chunks(opts.input, kind, opts.id_col, opts.text_col, opts.chunk_size))
+    chunks = peek(
+        read_chunks(opts.input, kind, opts.id_col, opts.text_col, opts.chunk_size, opts.delimiter)
+    )
     jobs = opts.jobs or default_jobs()
     started = time.perf_counter()
     with chunk_runner(jobs, str(folder), str(models_dir)) as pool:
@@ -43,7 +51,8 @@ def write_all(
 ) -> tuple[Tally, int]:
     """Resume if asked, classify the remaining chunks, write them in order, commit."""
     tally = Tally()
-    resumed = sink.start(opts.resume)
+    with unwritable(opts.output):
+        resumed = sink.start(opts.resume)
     if resumed:
         chunks = skip_done(chunks, sink.kept(), tally)
     total = count_inputs(opts.input, kind)
@@ -54,10 +63,23 @@ def write_all(
             tally.merge(out.tally)
             bar.update(out.n)
         sink.commit()
+        forget(opts.output)
     finally:
         bar.close()
         sink.close()
     return tally, resumed
+
+
+@contextmanager
+def unwritable(output: Path) -> Iterator[None]:
+    """An output that cannot be written is a usage error (one line, exit 2), not a traceback."""
+    try:
+        yield
+    except OSError as e:
+        where = f" ({e.filename})" if e.filename and str(e.filename) != str(output) else ""
+        raise BatchUsageError(
+            f"cannot write the output {output}{where}: {e.strerror or e}"
+        ) from None
 
 
 def classify_batch(opts: BatchOptions) -> dict[str, Any]:

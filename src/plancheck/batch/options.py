@@ -8,6 +8,7 @@ from pathlib import Path
 from .. import config
 from ..artifacts import read_card, resolve
 from ..errors import BatchUsageError
+from .csv_input import parse_delimiter
 from .outputs import DEFAULT_CHUNK_SIZE
 
 
@@ -28,6 +29,8 @@ class BatchOptions:
     models_dir: Path | None = None
     engine: str = "local"
     scheduler: str | None = None
+    delimiter: str | None = None  # CSV input; None: sniffed from the header
+    bom: bool | None = None  # CSV output starts with a UTF-8 BOM (None: yes, for Excel)
 
 
 def resolve_model(opts: BatchOptions) -> tuple[Path, Path, str]:
@@ -47,5 +50,6 @@ def check_options(opts: BatchOptions) -> None:
         raise BatchUsageError("--engine must be local or dask")
     if opts.scheduler and opts.engine != "dask":
         raise BatchUsageError("--scheduler needs --engine dask")
+    opts.delimiter = parse_delimiter(opts.delimiter)
     if opts.output.resolve() == opts.input.resolve():
         raise BatchUsageError("OUTPUT must not be the INPUT")

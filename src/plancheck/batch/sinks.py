@@ -8,6 +8,7 @@ the check before a run starts, and skipping the input records a resumed run alre
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from ..errors import AlreadyComplete, BatchRunError, BatchUsageError
@@ -35,6 +36,7 @@ __all__ = [
     "TextSink",
     "csv_rows_with_offsets",
     "last_newline_end",
+    "make_sink",
     "partial_path",
     "prepare_output",
     "remove",
@@ -45,6 +47,13 @@ __all__ = [
 ]
 
 SINKS: dict[str, type[Sink]] = {"jsonl": JsonlSink, "csv": CsvSink, "parquet": ParquetSink}
+
+
+def make_sink(fmt: str, output: Path, bom: bool | None = None) -> Sink:
+    """The sink of an output format; ``bom`` only matters for CSV (None: with a BOM)."""
+    if fmt == "csv":
+        return CsvSink(output, bom=bom is not False)
+    return SINKS[fmt](output)
 
 
 def same_id(a: Any, b: Any) -> bool:

@@ -77,6 +77,11 @@ class TextSink(Sink):
         os.replace(self.partial, self.output)
 
 
+def is_output_record(record: object) -> bool:
+    """An object with an id (every result and error record has one)."""
+    return isinstance(record, dict) and "id" in record
+
+
 class JsonlSink(TextSink):
     def repair(self) -> int:
         end = last_newline_end(self.partial)
@@ -86,9 +91,11 @@ class JsonlSink(TextSink):
             while fh.tell() < end:
                 line = fh.readline()
                 try:
-                    json.loads(line)
+                    record = json.loads(line)
                 except ValueError:
                     break  # a damaged line: keep what precedes it
+                if not is_output_record(record):
+                    break  # valid JSON but no result (``123``, ``null``, ``[]``): redo from here
                 n += 1
                 good = fh.tell()
         truncate(self.partial, good)
@@ -120,9 +127,11 @@ def csv_rows_with_offsets(path: Path) -> Iterator[tuple[list[str], int]]:
         def lines() -> Iterator[str]:
             nonlocal end, last_line_complete
             for raw in fh:
+                first = end == 0
                 end += len(raw)
                 last_line_complete = raw.endswith(b"\n")
-                yield raw.decode("utf-8", errors="replace")
+                text = raw.decode("utf-8", errors="replace")
+                yield text.removeprefix("\ufeff") if first else text
 
         reader = csv.reader(lines(), strict=True)
         while True:
@@ -136,11 +145,18 @@ def csv_rows_with_offsets(path: Path) -> Iterator[tuple[list[str], int]]:
 
 
 class CsvSink(TextSink):
+    """CSV output; with ``bom`` (the default) it starts with a UTF-8 BOM so that Excel reads
+    it as UTF-8 and shows Arabic instead of mojibake."""
+
+    def __init__(self, output: Path, bom: bool = True):
+        super().__init__(output)
+        self.bom = bom
+
     def has_header(self) -> bool:
         return self.partial.is_file() and self.partial.stat().st_size > 0
 
     def write_header(self) -> None:
-        self.write(encode_csv([], header=True))
+        self.write(("\ufeff" if self.bom else "") + encode_csv([], header=True))
 
     def repair(self) -> int:
         n = -1  # the header is not a record

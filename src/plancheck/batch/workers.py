@@ -20,7 +20,8 @@ from .. import load_model
 from ..classifier import classify_records
 from ..errors import BatchRunError, InputError, PlancheckError, error_item
 from ..reading import read_document
-from .inputs import Doc, read_file
+from .doc import Doc
+from .folder import read_file
 from .outputs import ENCODERS, Record
 from .summary import Tally
 
@@ -74,7 +75,7 @@ def error_record(doc_id: Any, message: str, code: str = "invalid_input") -> dict
 def doc_text(doc: Doc) -> object:
     """The text of a document (read from its file when it has one); raises when unreadable."""
     if doc.error is not None:
-        raise InputError(doc.error, "invalid_input")
+        raise InputError(doc.error, doc.code)
     if doc.path is not None:
         return read_document(read_file(Path(doc.path)), doc.path)
     return doc.text

@@ -103,6 +103,22 @@ def classify_batch(
     text_col: Annotated[
         str, typer.Option("--text-col", help="Text column of a table input.")
     ] = "text",
+    delimiter: Annotated[
+        str | None,
+        typer.Option(
+            "--delimiter",
+            help="Delimiter of a CSV input: one character, or tab. Default: found from the "
+            "header (one of , ; tab |).",
+            show_default=False,
+        ),
+    ] = None,
+    bom: Annotated[
+        bool,
+        typer.Option(
+            "--bom/--no-bom",
+            help="Start CSV output with a UTF-8 BOM, so that Excel shows Arabic correctly.",
+        ),
+    ] = True,
     jobs: Annotated[
         int,
         typer.Option(
@@ -170,6 +186,8 @@ def classify_batch(
 
       plancheck classify-batch export.csv -o results.parquet --id-col ref --text-col body
 
+      plancheck classify-batch export.csv -o results.csv --delimiter ";" --no-bom
+
       plancheck classify-batch plans.jsonl -o results.jsonl --resume   (after an interruption)
 
       plancheck classify-batch plans.parquet -o results.parquet --engine dask --scheduler tcp://HOST:8786
@@ -192,6 +210,8 @@ def classify_batch(
         models_dir=models,
         engine=engine.value,
         scheduler=scheduler,
+        delimiter=delimiter,
+        bom=bom,
     )
     try:
         result = run(opts)
@@ -200,6 +220,9 @@ def classify_batch(
         raise typer.Exit(e.exit_code) from None
     except PlancheckError as e:  # no model, a model that fails its checks
         typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(1) from None
+    except OSError as e:  # a disk that fills up, a summary path that cannot be written
+        typer.echo(f"error: {e.filename or output}: {e.strerror or e}", err=True)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         typer.echo(
