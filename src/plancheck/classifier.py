@@ -108,6 +108,9 @@ class Classifier:
         # Contribution of feature j to class k relative to the others: softmax is shift-invariant,
         # so (coef_k - mean coef) × x is the exact, deterministic per-feature effect.
         self._coef_rel = (coef - coef.mean(axis=0, keepdims=True)).astype(np.float32)
+        # ``x @ coef.T`` copies a transposed (non-contiguous) coef on every call; one
+        # contiguous copy made here gives the same products without that copy.
+        self._coef_t = np.ascontiguousarray(coef.T)
 
     # -- public ---------------------------------------------------------------------
 
@@ -182,7 +185,7 @@ class Classifier:
         sig = signal_matrix(signals)
         words = [word_count(t) for t in texts]
         x = m.stack(d_x, sig, el)
-        logits = np.asarray(x @ m.label_model.coef_.T) + m.label_model.intercept_
+        logits = np.asarray(x @ self._coef_t) + m.label_model.intercept_
         temps = m.temperatures_for(words)
         probs = softmax(logits / temps[:, None])
         return {
