@@ -198,9 +198,11 @@ class Classifier:
             "words": words,
         }
 
-    def _contributions(self, row: sp.csr_matrix, k: int) -> list[tuple[str, str, float]]:
-        idx = row.indices
-        vals = row.data * self._coef_rel[k, idx]
+    def _contributions(self, x: sp.csr_matrix, i: int, k: int) -> list[tuple[str, str, float]]:
+        # Row i read straight from the CSR arrays: ``x[i]`` builds a matrix per document.
+        a, b = x.indptr[i], x.indptr[i + 1]
+        idx = x.indices[a:b]
+        vals = x.data[a:b] * self._coef_rel[k, idx]
         top = np.argsort(-vals)[:60]
         out = []
         n_sig = len(self.model.signal_feature_names)
@@ -230,7 +232,7 @@ class Classifier:
         # Words without their punctuation: "ads." and "ads" are one reason, shown once.
         words = {w for s in prep.sentences[a:b] for w in find_words(s)}
         reasons = reasons_result(
-            self._contributions(out["x"][i], k), text, words, language, out["signals"][i]
+            self._contributions(out["x"], i, k), text, words, language, out["signals"][i]
         )
         return assemble(
             label_probs=probs,
