@@ -12,6 +12,7 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api.batcher import MicroBatcher
 from api.deps import Loader, ModelSlot, default_loader, load_at_startup, require_api_key
 from api.errors import add_error_handlers
 from api.middleware import AccessLog, RequestGuard, configure_logging
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, loader: Loader | None = None) -
     )
     app.state.settings = settings
     app.state.models = slot
+    app.state.batcher = MicroBatcher()
 
     secured = [Depends(require_api_key)]
     app.include_router(classify.router, dependencies=secured)

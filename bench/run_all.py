@@ -13,6 +13,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 STEPS = [
     ["bench_classify.py", "--docs", "1000"],
+    ["bench_api_cpu.py", "--seconds", "10", "--rounds", "3"],
+    ["bench_api_cpu.py", "--seconds", "10", "--rounds", "3", "--workers", "2"],
     ["bench_api.py", "--seconds", "10", "--docs", "200"],
     ["bench_batch.py"],
 ]

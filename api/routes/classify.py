@@ -60,7 +60,8 @@ def classify(
     request: Request,
 ) -> dict[str, Any]:
     """Classify one text: label, confidence, elements with evidence, missing ones with advice."""
-    result = model.classify(check_text(body.text, settings.max_text_chars))
+    text = check_text(body.text, settings.max_text_chars)
+    result = request.app.state.batcher.classify(model, text)  # with concurrent requests
     if body.id is not None:
         result = {"id": body.id, **result}
     _note_labels(request, [result])

@@ -108,6 +108,9 @@ class Classifier:
         # Contribution of feature j to class k relative to the others: softmax is shift-invariant,
         # so (coef_k - mean coef) × x is the exact, deterministic per-feature effect.
         self._coef_rel = (coef - coef.mean(axis=0, keepdims=True)).astype(np.float32)
+        # ``x @ coef.T`` copies a transposed (non-contiguous) coef on every call; one
+        # contiguous copy made here gives the same products without that copy.
+        self._coef_t = np.ascontiguousarray(coef.T)
 
     # -- public ---------------------------------------------------------------------
 
@@ -182,7 +185,7 @@ class Classifier:
         sig = signal_matrix(signals)
         words = [word_count(t) for t in texts]
         x = m.stack(d_x, sig, el)
-        logits = np.asarray(x @ m.label_model.coef_.T) + m.label_model.intercept_
+        logits = np.asarray(x @ self._coef_t) + m.label_model.intercept_
         temps = m.temperatures_for(words)
         probs = softmax(logits / temps[:, None])
         return {
@@ -195,9 +198,11 @@ class Classifier:
             "words": words,
         }
 
-    def _contributions(self, row: sp.csr_matrix, k: int) -> list[tuple[str, str, float]]:
-        idx = row.indices
-        vals = row.data * self._coef_rel[k, idx]
+    def _contributions(self, x: sp.csr_matrix, i: int, k: int) -> list[tuple[str, str, float]]:
+        # Row i read straight from the CSR arrays: ``x[i]`` builds a matrix per document.
+        a, b = x.indptr[i], x.indptr[i + 1]
+        idx = x.indices[a:b]
+        vals = x.data[a:b] * self._coef_rel[k, idx]
         top = np.argsort(-vals)[:60]
         out = []
         n_sig = len(self.model.signal_feature_names)
@@ -227,7 +232,7 @@ class Classifier:
         # Words without their punctuation: "ads." and "ads" are one reason, shown once.
         words = {w for s in prep.sentences[a:b] for w in find_words(s)}
         reasons = reasons_result(
-            self._contributions(out["x"][i], k), text, words, language, out["signals"][i]
+            self._contributions(out["x"], i, k), text, words, language, out["signals"][i]
         )
         return assemble(
             label_probs=probs,

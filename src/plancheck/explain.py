@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, cast
 
 import numpy as np
@@ -78,6 +78,9 @@ def elements_result(
     return out
 
 
+# Words repeat (Zipf): each spelling is folded once. Folding is a pure function of the word.
+_fold_word = lru_cache(maxsize=200_000)(fold_token)
+
 # Words as written, diacritics and tatweel included (Arabic marks are not \w).
 _TOKEN = re.compile(r"[\w\u064B-\u065F\u0670\u0640]+")
 
@@ -92,7 +95,7 @@ def stop_words() -> frozenset[str]:
 def worth_showing(term: str) -> bool:
     """A reason a marketer can read: some word that is neither a function word nor a number."""
     stops = stop_words()
-    return any(not t.isdigit() and fold_token(t) not in stops for t in _TOKEN.findall(term))
+    return any(not t.isdigit() and _fold_word(t) not in stops for t in _TOKEN.findall(term))
 
 
 def surface_forms(text: str) -> dict[str, str]:
@@ -102,8 +105,9 @@ def surface_forms(text: str) -> dict[str, str]:
     diacritics, case), so a ``translate`` + ``lower`` per token is enough and cheap.
     """
     forms: dict[str, str] = {}
+    fold_word = _fold_word
     for tok in dict.fromkeys(_TOKEN.findall(text)):
-        forms.setdefault(fold_token(tok), tok)
+        forms.setdefault(fold_word(tok), tok)
     return forms
 
 

@@ -15,16 +15,36 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 from sklearn.utils.validation import check_is_fitted
 
 from .prepared import _MASK as _MASK
 from .prepared import MASK_TOKEN as MASK_TOKEN
 from .prepared import Prepared as Prepared
 from .prepared import prepare as prepare
+from .termtable import TermTable
 
 
 def _identity(s: str) -> str:
     return s
+
+
+def tfidf(t: TfidfTransformer, counts: sp.csr_matrix) -> sp.csr_matrix:
+    """``t.transform(counts)``: the same operations in the same order, without sklearn's
+    per-call validation (which costs more than the arithmetic for one document)."""
+    x = sp.csr_matrix(counts, dtype=counts.dtype, copy=True)
+    if x.dtype not in (np.float32, np.float64):
+        x = x.astype(np.float64)
+    if t.sublinear_tf:
+        np.log(x.data, x.data)
+        x.data += 1.0
+    if hasattr(t, "idf_"):
+        x.data *= t.idf_[x.indices]
+    if t.norm == "l2":
+        inplace_csr_row_normalize_l2(x)
+    elif t.norm is not None:  # pragma: no cover - plancheck fits l2 only
+        return t.transform(counts)
+    return x
 
 
 class SentenceFeaturizer(TransformerMixin, BaseEstimator):
@@ -86,6 +106,7 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
 
     def fit(self, prepared: Prepared, y: object = None) -> SentenceFeaturizer:
         word, char = self._vectorizers()
+        self.__dict__.pop("_term_table", None)  # built for the previous vocabulary
         sw = word.fit_transform(prepared.sentences)
         sc = char.fit_transform(prepared.sentences)
         agg = prepared.aggregation()
@@ -116,49 +137,36 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
 
     def counts(self, prepared: Prepared) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """Raw sentence counts (word, char): the only text analysis in the whole model."""
+        return self.sentence_counts(prepared.sentences)
+
+    def sentence_counts(self, sentences: list[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """(word, char) counts equal to ``word_.transform`` and ``char_.transform``, faster:
+        each distinct word is analysed once (see :mod:`plancheck.termtable`)."""
         check_is_fitted(self, "word_")
-        return self.word_.transform(prepared.sentences), self.char_counts(prepared.sentences)
+        if tuple(self.word_ngrams) not in ((1, 1), (1, 2)):  # the table knows uni/bigrams only
+            return self.word_.transform(sentences), self.char_.transform(sentences)
+        return self._table().counts(sentences)
 
     def char_counts(self, sentences: list[str]) -> sp.csr_matrix:
-        """``char_wb`` counts, equal to ``self.char_.transform`` but much faster.
+        """``char_wb`` counts, equal to ``self.char_.transform`` but much faster."""
+        return self.sentence_counts(sentences)[1]
 
-        ``char_wb`` n-grams never cross a word boundary, so a sentence's counts are the sum
-        of its words' counts; each distinct word is analysed once and its n-gram indices
-        cached (words repeat heavily, so most lookups are cache hits).
-        """
-        cache = self.__dict__.setdefault("_word_ngrams", {})
-        if len(cache) > 300_000:
-            cache.clear()
-        vocab = self.char_.vocabulary_
-        analyze = self.char_.build_analyzer()
-        empty = np.zeros(0, dtype=np.int32)
-        pieces: list[np.ndarray] = []
-        lengths: list[int] = []
-        per_sentence: list[int] = []
-        for s in sentences:
-            n = 0
-            for w in s.split():
-                idx = cache.get(w)
-                if idx is None:
-                    found = [vocab[g] for g in analyze(w) if g in vocab]
-                    idx = cache[w] = np.asarray(found, dtype=np.int32) if found else empty
-                if idx.size:
-                    pieces.append(idx)
-                    lengths.append(idx.size)
-                    n += idx.size
-            per_sentence.append(n)
-        shape = (len(sentences), len(vocab))
-        if not pieces:
-            return sp.csr_matrix(shape, dtype=np.float32)
-        cols = np.concatenate(pieces)
-        indptr = np.concatenate([[0], np.cumsum(per_sentence)]).astype(np.int64)
-        m = sp.csr_matrix((np.ones(cols.size, dtype=np.float32), cols, indptr), shape=shape)
-        m.sum_duplicates()
-        return m
+    def _table(self) -> TermTable:
+        table = self.__dict__.get("_term_table")
+        if table is None:
+            table = self.__dict__["_term_table"] = TermTable(
+                self.word_.vocabulary_,
+                self.char_.vocabulary_,
+                self.char_.build_analyzer(),
+                self.word_.token_pattern,
+                max_bigram=int(self.word_ngrams[1]),
+            )
+        return table
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        state.pop("_word_ngrams", None)  # a cache, not model state: never pickled
+        state.pop("_term_table", None)  # a cache, not model state: never pickled
+        state.pop("_word_ngrams", None)  # the cache of earlier versions
         return state
 
     def transform(self, prepared: Prepared) -> tuple[sp.csr_matrix, sp.csr_matrix]:
@@ -170,13 +178,13 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
     ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         agg = prepared.aggregation()
         s_x = sp.hstack(
-            [self.sent_tfidf_[0].transform(sw), self.sent_tfidf_[1].transform(sc)], format="csr"
+            [tfidf(self.sent_tfidf_[0], sw), tfidf(self.sent_tfidf_[1], sc)], format="csr"
         )
-        blocks = [self.doc_tfidf_[0].transform(agg @ sw)]
+        blocks = [tfidf(self.doc_tfidf_[0], agg @ sw)]
         lead = getattr(self, "lead_tfidf_", None)  # absent from models saved before leads
         if lead is not None:
-            blocks.append(lead.transform(prepared.lead_aggregation(self.lead_words) @ sw))
-        blocks.append(self.doc_tfidf_[1].transform(agg @ sc))
+            blocks.append(tfidf(lead, prepared.lead_aggregation(self.lead_words) @ sw))
+        blocks.append(tfidf(self.doc_tfidf_[1], agg @ sc))
         d_x = sp.hstack(blocks, format="csr")
         ctx = prepared.context(self.header_weight, self.neighbour_weight)
         return (ctx @ s_x).astype(np.float32).tocsr(), d_x.astype(np.float32).tocsr()
@@ -187,10 +195,9 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         if not clauses:
             n = len(self.word_.vocabulary_) + len(self.char_.vocabulary_)
             return sp.csr_matrix((0, n), dtype=np.float32)
-        sw = self.word_.transform(clauses)
-        sc = self.char_counts(clauses)
+        sw, sc = self.sentence_counts(clauses)
         x = sp.hstack(
-            [self.sent_tfidf_[0].transform(sw), self.sent_tfidf_[1].transform(sc)], format="csr"
+            [tfidf(self.sent_tfidf_[0], sw), tfidf(self.sent_tfidf_[1], sc)], format="csr"
         )
         return x.astype(np.float32).tocsr()
 
