@@ -73,9 +73,11 @@ def train(
     ngram = _ngram_model(C).fit(v.d_label, y)
     z = _meta_inputs(oof1[(mask, C)], sig_train, v.el_oof, use_sig, use_el)
     meta = _meta_model(Cm).fit(z, y) if params.stacked else identity_meta(n_extra)
-    model = PlanModel(
-        v.fz, v.detector, np.full(8, 0.5), collapse(ngram, meta, n_extra, v.scale), mask
-    )
+    label_model = collapse(ngram, meta, n_extra, v.scale)
+    shift = np.zeros(len(config.LABELS))
+    shift[config.LABELS.index("other")] = params.other_shift
+    label_model.intercept_ = label_model.intercept_ + shift
+    model = PlanModel(v.fz, v.detector, np.full(8, 0.5), label_model, mask)
 
     dev_logits = model.logits(v.dev_d, sig_dev, v.dev_el)
     calibration = calibrate(
@@ -84,7 +86,7 @@ def train(
         dev_truth=_element_truth(dev_docs),
         dev_words=[word_count(d.text) for d in dev_docs],
         train_words=[word_count(d.text) for d in train_docs],
-        oof_logits=win["_logits"],
+        oof_logits=win["_logits"] + shift,
         y=y,
         dev_logits=dev_logits,
         y_dev=y_dev,
