@@ -1,7 +1,8 @@
 """Build the plancheck API: ``create_app(settings)``; ``app`` for ``uvicorn api.main:app``.
 
 Wiring only: errors and their status table live in ``api/errors.py``, the request guard and
-access log in ``api/middleware.py``, the routes in ``api/routes/``.
+access log in ``api/middleware.py``, the host and cross-site checks in ``api/sitecheck.py``,
+the routes in ``api/routes/``.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.deps import Loader, ModelSlot, default_loader, load_at_startup, require_api_key
+from api.deps import default_loader, load_at_startup, require_api_key
 from api.errors import add_error_handlers
 from api.middleware import AccessLog, RequestGuard, configure_logging
 from api.routes import classify, health, model, page
 from api.settings import Settings, get_settings
+from api.sitecheck import SiteGuard
+from api.slot import Loader, ModelSlot
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -56,6 +59,7 @@ def create_app(settings: Settings | None = None, loader: Loader | None = None) -
 
     add_error_handlers(app)
     app.add_middleware(RequestGuard, settings=settings)
+    app.add_middleware(SiteGuard, settings=settings)  # host and cross-site: before the body
     app.add_middleware(AccessLog)  # outermost: logs 413/415 from the guard too
     return app
 

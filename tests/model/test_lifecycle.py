@@ -326,10 +326,10 @@ def test_reload_under_concurrent_requests_loses_none(models, registry):
         try:
             wait_until(lambda: len(records) >= 30)
             assert promote(b, models)["promoted"]
-            refused = httpx.post(f"{url}/v1/admin/reload", timeout=60)
+            refused = httpx.post(f"{url}/v1/admin/reload", json={}, timeout=60)
             assert refused.status_code == 401, "reload needs the API key"
             reload = httpx.post(
-                f"{url}/v1/admin/reload", headers={"X-API-Key": API_KEY}, timeout=120
+                f"{url}/v1/admin/reload", json={}, headers={"X-API-Key": API_KEY}, timeout=120
             )
             reloaded_at = time.monotonic()
             n = len(records)
