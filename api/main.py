@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from api.deps import default_loader, load_at_startup, require_api_key
 from api.errors import add_error_handlers
 from api.middleware import AccessLog, RequestGuard, configure_logging
-from api.routes import classify, health, model, page
+from api.routes import classify, docs, health, model, page
 from api.settings import Settings, get_settings
 from api.sitecheck import SiteGuard
 from api.slot import Loader, ModelSlot
@@ -46,6 +46,8 @@ def create_app(settings: Settings | None = None, loader: Loader | None = None) -
         description=settings.describe(),
         version="1",
         lifespan=lifespan,
+        docs_url=None,  # served by api/routes/docs.py with local assets, not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.models = slot
@@ -55,7 +57,9 @@ def create_app(settings: Settings | None = None, loader: Loader | None = None) -
     app.include_router(model.router, dependencies=secured)
     app.include_router(health.router)
     app.include_router(page.router)
+    app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount(docs.ASSETS_URL, StaticFiles(directory=docs.ASSETS_DIR), name="docs-assets")
 
     add_error_handlers(app)
     app.add_middleware(RequestGuard, settings=settings)
