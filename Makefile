@@ -61,9 +61,9 @@ evaluate: install
 bench: install
 	$(BIN)/python bench/run_all.py
 
-## notebooks: open the retraining notebooks in Jupyter Lab
+## notebooks: open the retraining notebooks in Jupyter Lab (as root too: Docker, cloud VMs)
 notebooks: install
 	$(BIN)/pip install --quiet -e '.[dev,notebooks]'
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab --allow-root notebooks/
 
 .PHONY: help install model serve test lint format evaluate bench notebooks

@@ -1,6 +1,6 @@
 """Dependencies shared by the routes: the loaded model, the settings, the API-key check.
 
-The model lives in one :class:`ModelSlot` per app. A request takes the slot's current model
+The model lives in one :class:`~api.slot.ModelSlot` per app. A request takes the slot's current model
 once (``ClassifierDep``) and keeps that reference to the end, so ``/v1/admin/reload`` can
 swap the slot's reference at any moment without disturbing requests already running.
 """
@@ -10,8 +10,6 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,12 +19,10 @@ from starlette.concurrency import run_in_threadpool
 
 from api.errors import ApiError
 from api.settings import Settings
+from api.slot import ModelSlot
 from plancheck import Classifier, load_model
 
 log = logging.getLogger("plancheck.api")
-
-#: Loads a model from a models folder; ``plancheck.load_model`` unless a test injects one.
-Loader = Callable[[Path], Any]
 
 
 def default_loader(models_dir: Path) -> Any:
@@ -42,32 +38,6 @@ async def load_at_startup(slot: ModelSlot) -> None:
         log.info(json.dumps({"event": "model_loaded", "version": loaded.version}))
     except Exception as exc:
         log.error(json.dumps({"event": "model_load_failed", "error": str(exc)}))
-
-
-class ModelSlot:
-    """Holds the served model; swapping it is one attribute assignment (atomic in CPython)."""
-
-    def __init__(self, loader: Loader, models_dir: Path) -> None:
-        self._loader = loader
-        self._models_dir = models_dir
-        self._reload_lock = threading.Lock()
-        self.model: Classifier | None = None
-        self.load_error: str | None = None
-
-    def load(self) -> Classifier:
-        """Load the model ``models/current`` names now and serve it from the next request.
-
-        Reloads are serialised; a failed load leaves the previous model in service.
-        """
-        with self._reload_lock:
-            try:
-                model = self._loader(self._models_dir)
-            except Exception as exc:
-                self.load_error = f"{type(exc).__name__}: {exc}"
-                raise
-            self.model = model  # the swap: requests holding the old reference finish with it
-            self.load_error = None
-            return model
 
 
 def app_settings(request: Request) -> Settings:
@@ -87,7 +57,9 @@ ModelSlotDep = Annotated[ModelSlot, Depends(get_model_slot)]
 
 
 def get_classifier(slot: ModelSlotDep) -> Classifier:
-    """The model serving this request (taken once, so a reload cannot change it midway)."""
+    """The model serving this request (taken once, so a reload cannot change it midway),
+    after following ``models/current`` if another worker or a promotion switched it."""
+    slot.follow()
     model = slot.model
     if model is None:
         raise ApiError(

@@ -11,7 +11,7 @@ library raises :class:`~plancheck.errors.InputError` (and the document errors) w
 | text that is not valid Unicode (unpaired surrogates) | 422 | ``invalid_text`` |
 | request body over ``max_body_bytes`` / upload over ``max_upload_bytes`` | 413 | ``body_too_large`` |
 | JSON endpoint without ``application/json``; file endpoint without ``multipart/form-data`` | 415 | ``unsupported_media_type`` |
-| body is not valid JSON | 400 | ``invalid_json`` |
+| body is not valid JSON (syntax, not UTF-8/16/32, nested too deeply) | 400 | ``invalid_json`` |
 | JSON of the wrong shape (missing ``text``, ``text`` not a string, …) | 422 | ``validation_error`` |
 | batch over ``max_batch_items`` | 413 | ``too_many_items`` |
 | uploaded file of an unsupported type | 415 | ``unsupported_file_type`` |
@@ -19,6 +19,8 @@ library raises :class:`~plancheck.errors.InputError` (and the document errors) w
 | document (e.g. scanned PDF) without text | 422 | ``no_text`` |
 | document that inflates or parses past a hard limit (zip bomb, forged zip sizes) | 413 | ``document_too_large`` |
 | missing or wrong ``X-API-Key`` when ``PLANCHECK_API_KEY`` is set | 401 | ``unauthorized`` |
+| ``Host`` not in ``PLANCHECK_ALLOWED_HOSTS`` | 400 | ``invalid_host`` |
+| POST from another site's page (``Origin``, ``Sec-Fetch-Site``) | 403 | ``cross_site_request`` |
 | no model loaded / reload failed | 503 | ``model_not_loaded`` / ``reload_failed`` |
 
 In ``/v1/classify/batch`` a bad item is not a refusal: it gets ``{"id", "error": {"code",
@@ -114,6 +116,11 @@ def add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        undecodable = _undecodable_json(request, exc)
+        if undecodable:
+            return error_response(
+                400, "invalid_json", f"The body is not valid JSON ({undecodable})."
+            )
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
         if exc.status_code == 404:
@@ -149,6 +156,25 @@ def add_error_handlers(app: FastAPI) -> None:
             exc_info=exc,
         )
         return error_response(500, "internal_error", "Something went wrong on our side.")
+
+
+def _undecodable_json(request: Request, exc: StarletteHTTPException) -> str | None:
+    """Why a JSON body could not be decoded, when FastAPI gave up on it with a bare 400.
+
+    FastAPI turns a syntax error into ``json_invalid`` but any other failure of
+    ``json.loads`` (bytes that are not UTF-8/16/32, nesting deeper than the parser's
+    recursion limit) into ``HTTPException(400)``; for the client both are invalid JSON.
+    """
+    if exc.status_code != 400 or "json" not in request.headers.get("content-type", "").lower():
+        return None
+    cause = exc.__cause__
+    if isinstance(cause, UnicodeDecodeError):
+        return "it is not UTF-8 text"
+    if isinstance(cause, RecursionError):
+        return "it is nested too deeply"
+    if isinstance(cause, ValueError):
+        return "it cannot be decoded"
+    return None
 
 
 def _validation_response(errors: Any) -> JSONResponse:

@@ -1,7 +1,8 @@
 """Build the plancheck API: ``create_app(settings)``; ``app`` for ``uvicorn api.main:app``.
 
 Wiring only: errors and their status table live in ``api/errors.py``, the request guard and
-access log in ``api/middleware.py``, the routes in ``api/routes/``.
+access log in ``api/middleware.py``, the host and cross-site checks in ``api/sitecheck.py``,
+the routes in ``api/routes/``.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.batcher import MicroBatcher
-from api.deps import Loader, ModelSlot, default_loader, load_at_startup, require_api_key
+from api.deps import default_loader, load_at_startup, require_api_key
 from api.errors import add_error_handlers
 from api.middleware import AccessLog, RequestGuard, configure_logging
-from api.routes import classify, health, model, page
+from api.routes import classify, docs, health, model, page
 from api.settings import Settings, get_settings
+from api.sitecheck import SiteGuard
+from api.slot import Loader, ModelSlot
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -44,6 +47,8 @@ def create_app(settings: Settings | None = None, loader: Loader | None = None) -
         description=settings.describe(),
         version="1",
         lifespan=lifespan,
+        docs_url=None,  # served by api/routes/docs.py with local assets, not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.models = slot
@@ -54,10 +59,13 @@ def create_app(settings: Settings | None = None, loader: Loader | None = None) -
     app.include_router(model.router, dependencies=secured)
     app.include_router(health.router)
     app.include_router(page.router)
+    app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount(docs.ASSETS_URL, StaticFiles(directory=docs.ASSETS_DIR), name="docs-assets")
 
     add_error_handlers(app)
     app.add_middleware(RequestGuard, settings=settings)
+    app.add_middleware(SiteGuard, settings=settings)  # host and cross-site: before the body
     app.add_middleware(AccessLog)  # outermost: logs 413/415 from the guard too
     return app
 

@@ -218,6 +218,12 @@ class ModelCard(_Open):
     thresholds: dict[str, Any] | None = None
 
 
+class ReloadRequest(BaseModel):
+    """An empty JSON object: the JSON content type keeps cross-site forms from reloading."""
+
+    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [{}]})
+
+
 class ReloadResponse(BaseModel):
     """The version now served, and the one it replaced."""
 

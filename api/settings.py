@@ -10,16 +10,18 @@
 | ``PLANCHECK_HOST`` / ``PLANCHECK_PORT`` | 127.0.0.1 / 8000 | where ``python -m api.main`` listens |
 | ``PLANCHECK_LOG_LEVEL`` | INFO | level of the JSON request log |
 | ``PLANCHECK_API_KEY`` | unset | when set, every ``/v1/*`` request needs it in ``X-API-Key`` |
+| ``PLANCHECK_ALLOWED_HOSTS`` | 127.0.0.1, localhost, ::1 and ``PLANCHECK_HOST`` | comma-separated ``Host`` names answered (``*`` for any); others get 400 ``invalid_host`` |
+| ``PLANCHECK_ALLOWED_ORIGINS`` | none | comma-separated origins (``https://app.example``) whose pages may POST besides the server's own |
 """
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from plancheck import config
 
@@ -53,6 +55,29 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(
         default=None, description="When set, `/v1/*` requests must send it as `X-API-Key`."
     )
+
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default=list(config.ALLOWED_HOSTS),
+        description="Host names answered besides `host` (comma-separated in the environment).",
+    )
+    allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default=[], description="Other sites' origins whose pages may send POST requests."
+    )
+
+    @field_validator("allowed_hosts", "allowed_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    def trusted_hosts(self) -> frozenset[str]:
+        """The ``Host`` names answered: the allowed list and the configured ``host`` (unless it
+        is a wildcard address, which is no name a client sends)."""
+        names = {h.strip().strip("[]").lower() for h in self.allowed_hosts}
+        if self.host not in ("0.0.0.0", "::", ""):
+            names.add(self.host.strip("[]").lower())
+        return frozenset(names)
 
     @field_validator("api_key", mode="before")
     @classmethod

@@ -27,6 +27,7 @@ from plancheck.classifier import check_text, classify_records
 from plancheck.reading import SUPPORTED_EXTENSIONS, read_document
 
 router = APIRouter(prefix="/v1/classify", tags=["classify"])
+_EXTENSIONS = ", ".join(SUPPORTED_EXTENSIONS)
 
 _errors = {
     401: {"model": ErrorResponse, "description": "API key missing or wrong"},
@@ -103,12 +104,32 @@ def classify_batch(
     responses={
         400: {"model": ErrorResponse, "description": "Malformed multipart body"},
         **_errors,
+        413: {
+            "model": ErrorResponse,
+            "description": (
+                "Body too large, or a document that inflates past the reading limits "
+                "(`document_too_large`: a zip bomb, too much XML, too slow to parse)"
+            ),
+        },
+        415: {
+            "model": ErrorResponse,
+            "description": (
+                "Not multipart/form-data (`unsupported_media_type`), or a file name that "
+                f"does not end in {_EXTENSIONS} (`unsupported_file_type`; a name without "
+                "an extension too)"
+            ),
+        },
     },
 )
 def classify_file(
     file: Annotated[
         UploadFile,
-        File(description=f"The plan as {', '.join(SUPPORTED_EXTENSIONS)} (multipart/form-data)."),
+        File(
+            description=(
+                f"The plan as a {_EXTENSIONS} file (multipart/form-data); the file name's "
+                "extension decides how it is read, so it must be one of these."
+            )
+        ),
     ],
     model: ClassifierDep,
     settings: SettingsDep,
@@ -117,7 +138,7 @@ def classify_file(
         bool, Query(description="Also return the text read from the file (for highlighting).")
     ] = False,
 ) -> dict[str, Any]:
-    """Classify an uploaded .txt, .md, .docx or .pdf document."""
+    """Classify an uploaded .txt, .md, .docx or .pdf document (others: 415)."""
     filename = file.filename or ""
     data = file.file.read()
     text = read_document(data, filename)  # UnreadableDocumentError → 415/422 (see main.py)

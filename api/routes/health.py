@@ -24,8 +24,14 @@ def healthz() -> Health:
 )
 def readyz(slot: ModelSlotDep) -> Ready:
     """200 when a model is loaded and requests can be served, 503 otherwise."""
+    slot.follow()
     model = slot.model
     if model is None:
-        reason = f" Last attempt: {slot.load_error}" if slot.load_error else ""
-        raise ApiError(503, "not_ready", f"No model is loaded.{reason}")
+        # Open to anyone: no paths or error text (the server log has the reason).
+        raise ApiError(
+            503,
+            "not_ready",
+            "No model is loaded yet: the server log says why. Train one (`plancheck train`), "
+            "then POST /v1/admin/reload.",
+        )
     return Ready(model_version=model.version)

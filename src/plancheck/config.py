@@ -78,6 +78,10 @@ HARD_KINDS: tuple[str, ...] = (
 )
 DIALECTS: tuple[str, ...] = ("msa", "egyptian", "gulf", "levantine", "maghrebi", "iraqi")
 
+# Host names the API answers to (its settings add their own ``host``); everything else gets
+# 400 ``invalid_host``, so a DNS-rebinding page cannot reach a server on 127.0.0.1.
+ALLOWED_HOSTS: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
+
 # Input limits shared by the library, batch and API.
 MAX_TEXT_CHARS = 100_000
 SEED = 13

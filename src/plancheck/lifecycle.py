@@ -31,6 +31,8 @@ from .promotion import (
     PROMOTION_TOLERANCE,
     current_on_split,
     gate,
+    identical_current,
+    nothing_changed,
     promote,
     rollback,
     split_sha256,
@@ -120,6 +122,15 @@ def train_candidate(
         }
         say(
             f"{split}: macro-F1 {rep['overall']['macro_f1']:.3f}, element micro-F1 {rep['elements']['micro']['f1']:.3f}"
+        )
+    same_as = identical_current(card, models_dir)
+    if same_as is not None:  # the same model again: no new version, no new reports
+        shutil.rmtree(folder)
+        shutil.rmtree(reports_dir / version, ignore_errors=True)
+        unchanged = nothing_changed(version, same_as)
+        say(unchanged["why"] + "; no new version made")
+        return Candidate(
+            same_as, models_dir / same_as, read_card(models_dir / same_as), False, unchanged
         )
     atomic_write(folder / CARD_FILE, json.dumps(card, ensure_ascii=False, indent=2))
     verdict: dict[str, Any] = {"passed": False, "why": "not asked to promote"}

@@ -102,6 +102,45 @@ def current_on_split(
     }
 
 
+#: Built against the same things: the pickle's dependencies and the training inputs.
+_SAME_BUILD = ("sklearn", "signals_sha256", "fold_sha256", "plancheck", "corpus_sha256")
+
+
+def identical_current(card: dict[str, Any], models_dir: Path) -> str | None:
+    """The current version when ``card`` describes the same model, else ``None``.
+
+    The same model is the same pickle, or — since a pickle's bytes can differ for equal
+    objects — the same corpus, code hashes and chosen hyperparameters with the same test
+    figures. Retraining on an unchanged corpus gives such a model; promoting it would add a
+    version and a history line that change nothing.
+    """
+    cur = current_version(models_dir)
+    if cur is None or cur == card.get("version"):
+        return None
+    try:
+        current = read_card(models_dir / cur)
+    except ModelNotFoundError:
+        return None
+    if card.get("model_sha256") and card.get("model_sha256") == current.get("model_sha256"):
+        return cur
+    keys = (*_SAME_BUILD, "hyperparameters")
+    same_build = all(card.get(k) is not None and card.get(k) == current.get(k) for k in keys)
+
+    def model_figures(c: dict[str, Any]) -> dict[str, Any] | None:  # baselines are not the model
+        test = c.get("metrics", {}).get("test")
+        return None if test is None else {k: v for k, v in test.items() if k != "baselines"}
+
+    figures = model_figures(card)
+    same_figures = figures is not None and figures == model_figures(current)
+    return cur if same_build and same_figures else None
+
+
+def nothing_changed(version: str, cur: str) -> dict[str, Any]:
+    """The verdict for a candidate identical to the current model."""
+    why = f"nothing changed: {version} is the same model as the current {cur}"
+    return {"passed": False, "why": why, "promoted": False, "unchanged": True}
+
+
 def _check_loads(version: str, models_dir: Path) -> None:
     """Refuse to point ``current`` at a model that would not load (hash, versions, rules)."""
     load_artifact(models_dir / version)
@@ -124,6 +163,9 @@ def promote(
     cur = current_version(models_dir)
     if cur == version:
         return {"passed": True, "why": f"{version} is already current", "promoted": False}
+    same_as = identical_current(cand, models_dir)
+    if same_as is not None:
+        return nothing_changed(version, same_as)
     _check_loads(version, models_dir)
     same_split = cand.get("metrics", {}).get("test", {}).get("split_sha256")
     current = read_card(models_dir / cur) if cur else None

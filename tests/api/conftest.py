@@ -65,7 +65,12 @@ def make_app(classifier: Any, tmp_path: Path) -> Callable[..., FastAPI]:
     """Build an app serving ``classifier``; keyword arguments override settings."""
 
     def build(loader: Callable[[Path], Any] | None = None, **overrides: Any) -> FastAPI:
-        values: dict[str, Any] = {"models_dir": tmp_path, "api_key": None, **overrides}
+        values: dict[str, Any] = {
+            "models_dir": tmp_path,
+            "api_key": None,
+            "allowed_hosts": ["testserver", "127.0.0.1", "localhost"],  # TestClient's host
+            **overrides,
+        }
         return create_app(Settings(**values), loader=loader or (lambda _dir: classifier))
 
     return build

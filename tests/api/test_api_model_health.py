@@ -87,7 +87,7 @@ def test_reload_swaps_the_model(make_app, classifier, plans) -> None:
     versions = iter(["v-old", "v-new"])
     with TestClient(make_app(loader=lambda _d: Renamed(classifier, next(versions)))) as c:
         assert c.get("/v1/model").json()["version"] == "v-old"
-        response = c.post("/v1/admin/reload")
+        response = c.post("/v1/admin/reload", json={})
         assert response.status_code == 200
         assert response.json() == {
             "version": "v-new",
@@ -110,7 +110,7 @@ def test_reload_loads_a_model_when_none_was_there(make_app, classifier) -> None:
 
     with TestClient(make_app(loader=loader)) as c:
         assert c.get("/readyz").status_code == 503
-        body = c.post("/v1/admin/reload").json()
+        body = c.post("/v1/admin/reload", json={}).json()
         assert body == {"version": classifier.version, "previous_version": None, "changed": True}
         assert c.get("/readyz").status_code == 200
 
@@ -125,7 +125,7 @@ def test_failed_reload_keeps_serving_the_old_model(make_app, classifier, plans) 
         return item
 
     with TestClient(make_app(loader=loader)) as c:
-        error = assert_error(c.post("/v1/admin/reload"), 503, "reload_failed")
+        error = assert_error(c.post("/v1/admin/reload", json={}), 503, "reload_failed")
         assert "sha256" in error["message"] and classifier.version in error["message"]
         assert c.post("/v1/classify", json={"text": plans.en}).status_code == 200
         assert c.get("/readyz").status_code == 200
@@ -145,7 +145,7 @@ def test_reload_does_not_drop_an_in_flight_request(make_app, classifier, plans) 
         thread = threading.Thread(target=in_flight)
         thread.start()
         assert old.entered.wait(10)  # the request is inside the old model now
-        reload = c.post("/v1/admin/reload")  # must not wait for, nor break, that request
+        reload = c.post("/v1/admin/reload", json={})  # must not wait for, nor break, that request
         assert reload.json()["version"] == "v-new"
         fresh = c.post("/v1/classify", json={"text": plans.en})
         assert fresh.json()["model_version"] == "v-new"

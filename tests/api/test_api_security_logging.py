@@ -25,7 +25,7 @@ V1_CALLS = [
     ("post", "/v1/classify/batch", {"json": {"items": [{"id": 1, "text": "a plan"}]}}),
     ("post", "/v1/classify/file", {"files": {"file": ("a.txt", b"a plan for three years")}}),
     ("get", "/v1/model", {}),
-    ("post", "/v1/admin/reload", {}),
+    ("post", "/v1/admin/reload", {"json": {}}),
 ]
 
 

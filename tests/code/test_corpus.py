@@ -131,3 +131,19 @@ def test_add_documents_refuses_texts_already_in_the_corpus(tmp_path):
         CorpusError, match="record 2, field text: already in the corpus as record 1"
     ):
         add_documents([_rec(9), _rec(9)], path)
+
+
+def test_ids_are_matched_whatever_their_case():
+    """A sheet typed by hand says `Other`, `EN`, `Budget`: the corpus stores the ids."""
+    doc = parse_documents(
+        lines(
+            GOOD | {"label": " Campaign ", "lang": "EN", "split": "Train", "elements": ["Budget"]}
+        )
+    )[0]
+    assert (doc.label, doc.lang, doc.split, doc.elements) == (
+        "campaign",
+        "en",
+        "train",
+        ["budget"],
+    )
+    assert parse_documents(lines(GOOD | {"label": "Other"}))[0].label == "other"

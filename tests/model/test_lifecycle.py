@@ -77,8 +77,14 @@ def registry(tmp_path_factory, models_dir, trained_version) -> SimpleNamespace:
     shutil.copytree(models_dir / a, models / a)
     best = clone(models, a, "20000101-000000-best00", macro_f1=1.0, element_micro_f1=1.0)
     set_current(best, models, reason="fixture: an unbeatable current model")
+    # B learns from one training plan fewer: another model (the same corpus would give A
+    # again, which the gate answers with "nothing changed"), judged on the same test split.
+    corpus = root / "plans.jsonl"
+    lines = config.CORPUS_PATH.read_text(encoding="utf-8").splitlines(keepends=True)
+    dropped = next(i for i, line in enumerate(lines) if '"split": "train"' in line)
+    corpus.write_text("".join(lines[:dropped] + lines[dropped + 1 :]), encoding="utf-8")
     trained = train_candidate(
-        config.CORPUS_PATH,
+        corpus,
         models,
         root / "reports",
         params=QUICK,
@@ -130,8 +136,8 @@ def test_gate_tolerance_boundaries():
 
 def test_promote_a_candidate_that_passes(models, registry):
     a, b = registry.a, registry.b
-    for key in ("macro_f1", "element_micro_f1"):  # deterministic training: same numbers
-        assert card_metric(models, b, key) == card_metric(models, a, key)
+    for key in ("macro_f1", "element_micro_f1"):  # one plan fewer: about the same numbers
+        assert card_metric(models, b, key) >= card_metric(models, a, key) - PROMOTION_TOLERANCE
     verdict = promote(b, models)
     assert verdict["promoted"] and verdict["passed"]
     assert current_version(models) == b
@@ -194,7 +200,7 @@ def test_rollback_returns_to_the_previous_current(models, registry):
 
 def test_prune_keeps_the_newest_and_the_current(models, registry):
     old = [clone(models, registry.a, f"2001010{i}-000000-old000") for i in range(1, 4)]
-    promote(old[0], models)  # same metrics as A: passes; the oldest version is now current
+    set_current(old[0], models)  # a copy of A (promote would say "nothing changed")
     removed = prune(1, models)
     kept = sorted(p.name for p in models.iterdir() if (p / CARD_FILE).is_file())
     assert kept == sorted({old[0], registry.b}), "the newest version and the current one"
@@ -326,10 +332,10 @@ def test_reload_under_concurrent_requests_loses_none(models, registry):
         try:
             wait_until(lambda: len(records) >= 30)
             assert promote(b, models)["promoted"]
-            refused = httpx.post(f"{url}/v1/admin/reload", timeout=60)
+            refused = httpx.post(f"{url}/v1/admin/reload", json={}, timeout=60)
             assert refused.status_code == 401, "reload needs the API key"
             reload = httpx.post(
-                f"{url}/v1/admin/reload", headers={"X-API-Key": API_KEY}, timeout=120
+                f"{url}/v1/admin/reload", json={}, headers={"X-API-Key": API_KEY}, timeout=120
             )
             reloaded_at = time.monotonic()
             n = len(records)

@@ -144,6 +144,8 @@ def models_promote(
         _fail(str(e))
     if verdict["promoted"]:
         typer.echo(f"{version} is now current ({verdict['why']})")
+    elif verdict.get("unchanged"):
+        typer.echo(verdict["why"])  # not an error: what is served is already this model
     else:
         _fail(f"not promoted: {verdict['why']}")
 

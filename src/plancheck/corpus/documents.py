@@ -87,8 +87,7 @@ class Document(BaseModel):
     @field_validator("elements")
     @classmethod
     def _elements(cls, v: list[str]) -> list[str]:
-        for e in v:
-            _one_of(e, config.ELEMENTS)
+        v = [_one_of(e, config.ELEMENTS) for e in v]
         if len(set(v)) != len(v):
             raise ValueError("lists an element twice")
         return v
@@ -117,9 +116,13 @@ class Document(BaseModel):
 
 
 def _one_of(v: str, allowed: tuple[str, ...]) -> str:
-    if v not in allowed:
-        raise ValueError(f"{v!r} is not one of {', '.join(allowed)}")
-    return v
+    """The id ``v`` names, whatever its case or surrounding spaces (a sheet's ``Other`` is
+    ``other``): people type labels, the corpus stores ids."""
+    folded = v.strip().lower()
+    for option in allowed:
+        if option.lower() == folded:
+            return option
+    raise ValueError(f"{v!r} is not one of {', '.join(allowed)}")
 
 
 def _format_error(line: int, err: ValidationError) -> list[str]:
