@@ -30,6 +30,17 @@ class _Job:
         self.error: BaseException | None = None
 
 
+class _Lane:
+    """The requests for one model: a reload starts a new lane, so fresh requests never wait
+    behind a batch still running on the old model."""
+
+    __slots__ = ("busy", "pending")
+
+    def __init__(self) -> None:
+        self.pending: list[_Job] = []
+        self.busy = False
+
+
 class MicroBatcher:
     """Classify single texts from many threads, batching those that wait for the model.
 
@@ -40,43 +51,40 @@ class MicroBatcher:
     def __init__(self, max_batch: int = 16) -> None:
         self.max_batch = max_batch
         self._lock = threading.Lock()
-        self._pending: list[_Job] = []
-        self._busy = False
+        self._lanes: dict[int, _Lane] = {}  # by id(model); a lane is dropped when idle
 
     def classify(self, model: Any, text: str) -> Any:
         """``model.classify(text)``, possibly computed in a batch with other threads' texts."""
         job = _Job(model, text)
         with self._lock:
-            self._pending.append(job)
-            lead = not self._busy
-            self._busy = True
+            lane = self._lanes.setdefault(id(model), _Lane())
+            lane.pending.append(job)
+            lead = not lane.busy
+            lane.busy = True
         if not lead:
             job.wake.wait()
         if not job.done:  # idle model found, or woken to lead the next batch
-            self._run_batch()
+            self._run_batch(lane, id(model))
         if job.error is not None:
             raise job.error
         return job.result
 
-    def _run_batch(self) -> None:
+    def _run_batch(self, lane: _Lane, key: int) -> None:
         with self._lock:
-            batch = self._pending[: self.max_batch]
-            del self._pending[: self.max_batch]
+            batch = lane.pending[: self.max_batch]
+            del lane.pending[: self.max_batch]
         try:
-            by_model: dict[int, list[_Job]] = {}
-            for j in batch:  # a reload may swap the model between two requests
-                by_model.setdefault(id(j.model), []).append(j)
-            for jobs in by_model.values():
-                _classify(jobs)
+            _classify(batch)
         finally:
             for j in batch:
                 j.done = True
                 j.wake.set()
             with self._lock:
-                if self._pending:
-                    self._pending[0].wake.set()  # not done: it leads the next batch
+                if lane.pending:
+                    lane.pending[0].wake.set()  # not done: it leads the next batch
                 else:
-                    self._busy = False
+                    lane.busy = False
+                    del self._lanes[key]  # the model object may go; its id may be reused
 
 
 def _classify(jobs: list[_Job]) -> None:
