@@ -14,10 +14,9 @@ import json
 import os
 from pathlib import Path
 
+from ..artifacts import sha256_file
 from ..errors import BatchUsageError
 from .partial import partial_path
-
-_BLOCK = 1 << 20
 
 
 def fingerprint_path(output: Path) -> Path:
@@ -41,10 +40,7 @@ def fingerprint(path: Path) -> str:
                 rel = full.relative_to(path).as_posix()
                 digest.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
         return "folder:" + digest.hexdigest()
-    with path.open("rb") as fh:
-        while block := fh.read(_BLOCK):
-            digest.update(block)
-    return "file:" + digest.hexdigest()
+    return "file:" + sha256_file(path)
 
 
 def check_or_record(input_path: Path, output: Path, resuming: bool) -> None:
