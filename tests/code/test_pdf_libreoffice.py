@@ -68,14 +68,16 @@ TXT_SOURCES: dict[str, tuple[list[str], bytes]] = {
 SOURCES = {**DOCX_SOURCES, **TXT_SOURCES}
 
 
-def make_arabic_pdfs(folder: Path) -> dict[str, bytes]:
-    """The PDFs of :data:`SOURCES` made by LibreOffice, or a skip saying what is missing."""
+def make_arabic_pdfs(folder: Path, sources: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """PDFs made by LibreOffice (of :data:`SOURCES` by default), or a skip saying why not."""
     if not (shutil.which("soffice") or shutil.which("libreoffice")):
         pytest.skip(
             "LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
         )
     try:
-        return libreoffice_pdfs({name: data for name, (_, data) in SOURCES.items()}, folder)
+        if sources is None:
+            sources = {name: data for name, (_, data) in SOURCES.items()}
+        return libreoffice_pdfs(sources, folder)
     except (subprocess.SubprocessError, OSError) as exc:
         pytest.skip(f"LibreOffice could not export the PDFs here: {exc}")
 
