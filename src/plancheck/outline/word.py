@@ -47,6 +47,8 @@ _ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 _STRONG_RTL = re.compile(r"[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]")
 _STRONG_LTR = re.compile(r"[A-Za-z\u00C0-\u024F]")
 _LRI, _RLI, _PDI = "\u2066", "\u2067", "\u2069"
+#: Characters XML 1.0 cannot hold (a pasted text may carry them); dropped from the document.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 # Elements that follow w:bidi in a paragraph's pPr, and w:szCs in a run's rPr (schema order).
 _AFTER_BIDI = (
@@ -115,6 +117,7 @@ def _format_run(run: Any, role: str, rtl_doc: bool, rtl_run: bool) -> None:
 
 def _add(doc: Any, text: str, role: str, rtl_doc: bool, style: str | None = None) -> Any:
     """A paragraph of one run; a run against the document's direction is isolated."""
+    text = _NOT_XML.sub("", text)
     paragraph = doc.add_paragraph(style=style)
     if role == "quote":
         fmt = paragraph.paragraph_format
