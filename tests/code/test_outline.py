@@ -116,6 +116,10 @@ def test_arabic_strategy_outline() -> None:
     assert o.checklist_title == "عناصر الاستراتيجية الثمانية"
     assert [p.element for p in o.parts] == list(config.ELEMENTS)
     assert [p.name for p in o.parts] == [NAMES["elements"][e]["ar"] for e in config.ELEMENTS]
+    assert (o.parts[0].heading, o.parts[7].heading) == (
+        "١. الأهداف",
+        "٨. التكامل مع باقي الإدارات",
+    )
     by_id = {p.element: p for p in o.parts}
     assert by_id["goals"].evidence == tuple(AR_STRATEGY["elements"][0]["evidence"])
     assert by_id["goals"].questions == ()

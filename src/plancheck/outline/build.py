@@ -45,6 +45,8 @@ class ElementPart:
 
     element: str
     name: str
+    #: The element's heading: its number in contract order and its name ("١. الأهداف").
+    heading: str
     present: bool
     #: Evidence sentences from the result, whitespace tidied (present elements).
     evidence: tuple[str, ...]
@@ -81,9 +83,13 @@ class Outline:
         return self.language == "ar"
 
 
+def _digits(n: int, lang: str) -> str:
+    return str(n).translate(_ARABIC_DIGITS) if lang == "ar" else str(n)
+
+
 def _percent(confidence: float, lang: str) -> str:
-    n = str(round(max(0.0, min(1.0, confidence)) * 100))
-    return f"{n.translate(_ARABIC_DIGITS)}٪" if lang == "ar" else f"{n}%"
+    n = _digits(round(max(0.0, min(1.0, confidence)) * 100), lang)
+    return f"{n}٪" if lang == "ar" else f"{n}%"
 
 
 def _tidy(sentence: str) -> str:
@@ -158,7 +164,7 @@ def build_outline(result: Result | Mapping[str, Any]) -> Outline:
     placement: list[str] = []
     if label != "other":
         by_id = {str(e["id"]): e for e in result["elements"]}
-        for element in ELEMENTS:
+        for k, element in enumerate(ELEMENTS, start=1):
             found = by_id.get(element, {})
             present = bool(found.get("present"))
             evidence = tuple(_tidy(s) for s in found.get("evidence", []) if s.strip())
@@ -166,6 +172,7 @@ def build_outline(result: Result | Mapping[str, Any]) -> Outline:
                 ElementPart(
                     element=element,
                     name=names["elements"][element][lang],
+                    heading=f"{_digits(k, lang)}. {names['elements'][element][lang]}",
                     present=present,
                     evidence=evidence if present else (),
                     questions=() if present else tuple(data["questions"][element][lang]),

@@ -6,13 +6,8 @@ import re
 
 from .build import Outline
 
-_ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 # Characters that would start Markdown syntax at the beginning of a quoted line.
 _LEADING_MARKUP = re.compile(r"^([#>*+\-]|\d+[.)])\s")
-
-
-def _number(n: int, rtl: bool) -> str:
-    return str(n).translate(_ARABIC_DIGITS) if rtl else str(n)
 
 
 def _escape(line: str) -> str:
@@ -26,7 +21,6 @@ def outline_markdown(outline: Outline) -> str:
     A Markdown viewer sets each paragraph's direction from its first letter, so an Arabic
     outline reads right to left and an English quote inside it left to right.
     """
-    rtl = outline.rtl
     lines = [f"# {outline.title}", "", f"**{outline.verdict}**", ""]
     if outline.summary:
         lines += [outline.summary, ""]
@@ -37,8 +31,8 @@ def outline_markdown(outline: Outline) -> str:
         lines += [*(f"- {line}" for line in outline.placement), ""]
     if outline.checklist_title:
         lines += [f"## {outline.checklist_title}", ""]
-    for k, part in enumerate(outline.parts, start=1):
-        lines += [f"### {_number(k, rtl)}. {part.name}", "", f"*{part.lead}*", ""]
+    for part in outline.parts:
+        lines += [f"### {part.heading}", "", f"*{part.lead}*", ""]
         if part.present:
             for sentence in part.evidence:
                 lines += [f"> {_escape(sentence)}", ""]

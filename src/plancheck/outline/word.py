@@ -43,7 +43,6 @@ _STYLES = {"title": "Title", "section": "Heading 1", "element": "Heading 2"}
 #: A bullet written as text: Word's list numbering puts the bullet on the left of an
 #: Arabic paragraph in LibreOffice; a leading "•" takes the paragraph's direction.
 _BULLET = "•\u00a0"
-_ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 _STRONG_RTL = re.compile(r"[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]")
 _STRONG_LTR = re.compile(r"[A-Za-z\u00C0-\u024F]")
 _LRI, _RLI, _PDI = "\u2066", "\u2067", "\u2069"
@@ -182,9 +181,8 @@ def outline_docx(outline: Outline) -> bytes:
             _add_item(doc, line, rtl)
     if outline.checklist_title:
         _add(doc, outline.checklist_title, "section", rtl, _STYLES["section"])
-    for k, part in enumerate(outline.parts, start=1):
-        number = str(k).translate(_ARABIC_DIGITS) if rtl else str(k)
-        _add(doc, f"{number}. {part.name}", "element", rtl, _STYLES["element"])
+    for part in outline.parts:
+        _add(doc, part.heading, "element", rtl, _STYLES["element"])
         _add(doc, part.lead, "lead", rtl)
         for sentence in part.evidence:
             _add(doc, sentence, "quote", rtl)
