@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 
 def make_pdf(
@@ -170,3 +171,65 @@ def make_result(
         "summary": summarize(label, confidence, language, elements, signals),
         "model_version": "test-1",
     }
+
+
+def rtl_docx(paragraphs: list[str], directions: str = "auto") -> bytes:
+    """A .docx as Word writes Arabic: paragraphs with an Arabic letter are right-to-left.
+
+    ``directions``: ``"auto"`` (right-to-left when the paragraph has an Arabic letter, as
+    Word does when typing Arabic), ``"ltr"`` (every paragraph left-to-right: Arabic typed
+    into an English template).
+    """
+    import re
+
+    import docx
+    from docx.oxml import OxmlElement
+
+    document = docx.Document()
+    for text in paragraphs:
+        paragraph = document.add_paragraph(text)
+        if directions == "auto" and re.search(r"[\u0600-\u06FF]", text):
+            paragraph._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
+            for run in paragraph.runs:
+                run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def libreoffice_pdfs(sources: dict[str, bytes], folder: Path) -> dict[str, bytes]:
+    """PDFs exported by LibreOffice (as Writer users do) from ``{file name: bytes}``.
+
+    One ``soffice --headless --convert-to pdf`` for all files, with a profile of its own in
+    ``folder`` (so it neither touches nor waits for the user's) and a timeout. Returns the
+    PDFs by source name; raises ``FileNotFoundError`` when ``soffice`` is not installed.
+    """
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise FileNotFoundError("soffice")
+    src = folder / "src"
+    src.mkdir(parents=True, exist_ok=True)
+    stems = {Path(name).stem for name in sources}
+    assert len(stems) == len(sources), "two sources would export to the same PDF name"
+    for name, data in sources.items():
+        (src / name).write_bytes(data)
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder / "pdf"),
+            *(str(src / name) for name in sources),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    return {name: (folder / "pdf" / f"{Path(name).stem}.pdf").read_bytes() for name in sources}

@@ -38,8 +38,8 @@ const UI = {
     noSignals: "No duration, offer, season or review cue found.",
     noReasons: "No single word stood out.",
     noEvidenceText: "The text is not available for highlighting.",
-    days: (d) => (d < 1 ? `${Math.round(d * 24)} hours` : `${Math.round(d).toLocaleString("en")} days`),
-    everyDays: (d) => `every ${Math.round(d).toLocaleString("en")} days`,
+    days: (d) => (d < 1 ? enCount(Math.round(d * 24), "hour", "hours") : enCount(Math.round(d), "day", "days")),
+    everyDays: (d) => (Math.round(d) === 1 ? "every day" : `every ${enCount(Math.round(d), "day", "days")}`),
     modelWord: "Model",
     fileWord: "File:",
     explain: {
@@ -106,9 +106,8 @@ const UI = {
     noSignals: "لم تُوجد إشارة إلى مدة أو عرض أو موسم أو مراجعة.",
     noReasons: "لم تبرز كلمة بعينها.",
     noEvidenceText: "النص غير متاح لإبراز الشواهد.",
-    days: (d) =>
-      d < 1 ? `${Math.round(d * 24).toLocaleString("ar-EG")} ساعة` : `${Math.round(d).toLocaleString("ar-EG")} يوماً`,
-    everyDays: (d) => `كل ${Math.round(d).toLocaleString("ar-EG")} يوماً`,
+    days: (d) => (d < 1 ? arCount(Math.round(d * 24), AR_HOURS) : arCount(Math.round(d), AR_DAYS)),
+    everyDays: (d) => (Math.round(d) === 1 ? "كل يوم" : `كل ${arCount(Math.round(d), AR_DAYS, true)}`),
     modelWord: "النموذج",
     fileWord: "الملف:",
     explain: {
@@ -118,7 +117,7 @@ const UI = {
     },
     needText: "الصق خطة أو اختر ملفاً أولاً.",
     network: "تعذّر الوصول إلى الخادم. تأكد من تشغيله ثم حاول مرة أخرى.",
-    badResponse: (s) => `أجاب الخادم بردٍّ غير متوقع (الرمز ${s.toLocaleString("ar-EG", { useGrouping: false })}).`,
+    badResponse: (s) => `أجاب الخادم بردٍّ غير متوقع (رمز ${s.toLocaleString("ar-EG")}).`,
     needKey: "يتطلب هذا الخادم مفتاحاً: أدخله في الأسفل ثم صنِّف مرة أخرى.",
     // By the error code the API returns: the Arabic page never shows the server's English.
     errors: {
@@ -141,7 +140,7 @@ const UI = {
       reload_failed: "لا يوجد نموذج جاهز على الخادم بعد. حاول مرة أخرى بعد قليل.",
       internal_error: "حدث خطأ في الخادم. حاول مرة أخرى.",
     },
-    errorCode: (s) => `رفض الخادم الطلب (الرمز ${s.toLocaleString("ar-EG", { useGrouping: false })}).`,
+    errorCode: (s) => `رفض الخادم الطلب (رمز ${s.toLocaleString("ar-EG", { useGrouping: false })}).`,
     outlineHint: "الخطوة التالية: مخطط يعرض ما يذكره النص في كل عنصر، والأسئلة التي يجيب عنها العميل لاستكماله.",
     outlineDocx: "تنزيل المخطط",
     outlineMd: "أو بصيغة ماركداون",
@@ -200,6 +199,22 @@ function labelName(id, lang) {
 
 function elementName(id, lang = uiLang) {
   return (NAMES.elements[id] || {})[lang] || id;
+}
+
+// Arabic counted nouns: 1 and 2 have their own forms, 3–10 take the plural, 11 on the
+// accusative singular. `oblique` gives the dual after a preposition or «كل» (يومين).
+const AR_DAYS = ["يوم واحد", "يومان", "يومين", "أيام", "يوماً"];
+const AR_HOURS = ["ساعة واحدة", "ساعتان", "ساعتين", "ساعات", "ساعة"];
+
+function arCount(n, forms, oblique = false) {
+  if (n <= 1) return forms[0];
+  if (n === 2) return oblique ? forms[2] : forms[1];
+  const digits = n.toLocaleString("ar-EG");
+  return `${digits} ${n <= 10 ? forms[3] : forms[4]}`;
+}
+
+function enCount(n, one, many) {
+  return `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
 }
 
 function pct(x) {

@@ -16,7 +16,8 @@ class InputError(PlancheckError, ValueError):
     ``text_too_long``, ``invalid_text`` (not valid Unicode), ``unreadable_document``,
     ``no_text``, ``document_too_large`` and ``unsupported_file_type`` (a file that gave no
     text). The API maps each code to one HTTP status (``api/errors.py``); batch and CLI
-    write it in error records.
+    write it in error records. Batch folder inputs add ``symlink_not_followed`` (a symlink,
+    never followed; see :mod:`plancheck.batch.folder`).
     """
 
     def __init__(self, message: str, code: str = "invalid_text") -> None:

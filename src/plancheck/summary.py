@@ -49,7 +49,8 @@ def counted(n: int, unit: str, lang: str, bare_one: bool = False) -> str:
     """``n`` units with the noun in the right form ("27 days", «٢٧ يوماً», «٣ أشهر»).
 
     Arabic counts take the dual for 2, the plural for 3–10 and the accusative singular from
-    11 on. ``bare_one`` gives the noun alone for 1 ("every week", «كل أسبوع»).
+    11 on. Every Arabic template puts the count after a preposition or «كل» (على مدى، كل), so
+    the dual is the oblique «شهرين», never «شهران». ``bare_one`` gives the noun alone for 1 ("every week", «كل أسبوع»).
     """
     forms = summary_texts()[lang]["units"][unit]
     if lang == "en":

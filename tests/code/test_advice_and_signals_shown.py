@@ -70,7 +70,7 @@ def test_horizon_advice_in_a_campaign_names_its_length_and_season(lang: str) -> 
     if lang == "en":
         assert advice["message"].startswith("This plan runs 27 days around “Back to School”.")
     else:
-        assert advice["message"].startswith("تمتد هذه الخطة ٢٧ يوماً حول «Back to School».")
+        assert advice["message"].startswith("تمتد هذه الخطة على مدى ٢٧ يوماً حول «Back to School».")
     assert advice["message"] != advice_texts()["horizon"][lang]
     assert "{" not in advice["message"] and ctx
 

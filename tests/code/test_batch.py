@@ -144,7 +144,7 @@ def test_oversized_file_is_an_error_record(tmp_path: Path, monkeypatch) -> None:
 
 @pytest.fixture
 def hostile_folder(tmp_path: Path) -> Path:
-    """A FIFO, a symlink to /dev/zero and one leading out, all named like documents."""
+    """A FIFO, a symlink to /dev/zero, one leading out and one inside, named like documents."""
     root = tmp_path / "in"
     (root / "sub").mkdir(parents=True)
     (root / "a.txt").write_text("Our plan for three years.", encoding="utf-8")
@@ -157,19 +157,104 @@ def hostile_folder(tmp_path: Path) -> Path:
 
 
 @pytest.mark.timeout(60)
-def test_fifo_devices_and_outside_symlinks_are_error_records(
+def test_fifo_devices_and_symlinks_are_error_records(
     tmp_path: Path, hostile_folder: Path, fake_model
 ) -> None:
     """A FIFO used to hang the run for ever; /dev/zero was read without limit."""
     summary = run(tmp_path, hostile_folder, "out.jsonl")
     by_id = {r["id"]: r for r in read_jsonl(tmp_path / "out.jsonl")}
     assert list(by_id) == ["a.txt", "fifo.txt", "sub/in.md", "sub/out.md", "zero.txt"]
-    assert "label" in by_id["a.txt"] and "label" in by_id["sub/in.md"]
+    assert "label" in by_id["a.txt"]
     assert "FIFO" in by_id["fifo.txt"]["error"]["message"]
-    for name in ("zero.txt", "sub/out.md"):
-        assert "outside the input folder" in by_id[name]["error"]["message"]
-    assert {by_id[n]["error"]["code"] for n in ("fifo.txt", "zero.txt")} == {"unreadable_document"}
-    assert summary["errors"] == 3
+    assert by_id["fifo.txt"]["error"]["code"] == "unreadable_document"
+    for name in ("zero.txt", "sub/out.md", "sub/in.md"):  # not followed, inside or not
+        assert by_id[name]["error"]["code"] == "symlink_not_followed"
+    assert summary["errors"] == 4 and summary["symlinks_not_followed"] == 3
+
+
+# --- symlinks are never followed (issue 12) ------------------------------------------
+
+
+@pytest.fixture
+def linked_folder(tmp_path: Path) -> Path:
+    """Symlinks to a folder outside, to the folder itself (a loop), to files, and broken."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("SECRET campaign outside the input", encoding="utf-8")
+    root = tmp_path / "in"
+    (root / "clients").mkdir(parents=True)
+    (root / "plan.txt").write_text("Our plan for three years.", encoding="utf-8")
+    (root / "clients" / "brief.md").write_text("Ramadan offer, budget 10k.", encoding="utf-8")
+    (root / "archive").symlink_to(outside, target_is_directory=True)  # a folder outside
+    (root / "clients" / "loop").symlink_to(root, target_is_directory=True)  # back up: a loop
+    (root / "copy.txt").symlink_to(root / "plan.txt")  # a file inside
+    (root / "leak.txt").symlink_to(outside / "secret.txt")  # a file outside
+    (root / "gone.pdf").symlink_to(tmp_path / "nowhere.pdf")  # broken
+    (root / "self").symlink_to("self")  # a link to itself
+    (root / ".hidden").symlink_to(outside)  # hidden: left out like any hidden entry
+    return root
+
+
+LINKS = ["archive", "clients/loop", "copy.txt", "gone.pdf", "leak.txt", "self"]
+
+
+def test_each_symlink_is_one_record_and_none_is_followed(linked_folder: Path) -> None:
+    """Symlinked folders used to vanish without a record ("2 documents, 0 errors")."""
+    docs = [d for c in batch.iter_folder(linked_folder, 100) for d in c]
+    assert [d.id for d in docs] == sorted(["plan.txt", "clients/brief.md", *LINKS])
+    links = {d.id: d for d in docs if d.id in LINKS}
+    assert all(d.code == "symlink_not_followed" and d.path is None for d in links.values())
+    assert "not followed" in links["archive"].error
+    assert str(linked_folder.parent / "outside") in links["archive"].error  # says where to
+
+
+@pytest.mark.timeout(60)
+def test_symlinks_in_a_run_are_counted_and_nothing_outside_is_read(
+    tmp_path: Path, linked_folder: Path, fake_model, monkeypatch
+) -> None:
+    opened: list[str] = []
+    real_open = folder.os.open
+
+    def spy_open(path, *args, **kwargs):
+        opened.append(str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(folder.os, "open", spy_open)
+    summary = run(tmp_path, linked_folder, "out.jsonl", summary=tmp_path / "s.json")
+    records = read_jsonl(tmp_path / "out.jsonl")
+    assert [r["id"] for r in records] == sorted(["plan.txt", "clients/brief.md", *LINKS])
+    by_id = {r["id"]: r for r in records}
+    assert "label" in by_id["plan.txt"] and "label" in by_id["clients/brief.md"]
+    for link in LINKS:
+        assert set(by_id[link]) == {"id", "error"}
+        assert by_id[link]["error"]["code"] == "symlink_not_followed"
+    assert "SECRET" not in (tmp_path / "out.jsonl").read_text(encoding="utf-8")
+    assert sorted(Path(p).name for p in opened) == ["brief.md", "plan.txt"]
+    assert summary["documents"] == 8 and summary["errors"] == 6
+    assert summary["symlinks_not_followed"] == 6
+    assert summary["error_codes"] == {"symlink_not_followed": 6}
+    text = batch.format_summary(summary)
+    assert "6 errors, 6 of them symlinks not followed" in text
+
+
+def test_read_file_does_not_follow_a_symlink_swapped_in(tmp_path: Path) -> None:
+    """A file replaced by a symlink between listing and reading is refused, not followed."""
+    (tmp_path / "secret.txt").write_text("outside", encoding="utf-8")
+    (tmp_path / "plan.txt").symlink_to(tmp_path / "secret.txt")
+    with pytest.raises(UnreadableDocumentError, match="cannot read the file"):
+        folder.read_file(tmp_path / "plan.txt")
+
+
+def test_symlink_counts_survive_a_csv_resume_tally() -> None:
+    """Kept CSV rows hold the error as ``code: message``; the count reads the code back."""
+    tally = Tally()
+    tally.add_flat({"id": "a", "error": "symlink_not_followed: a symbolic link to /x"})
+    tally.add_flat({"id": "b", "error": "unreadable_document: the file is: odd"})
+    tally.add_result(batch.error_record("c", "gone", code="symlink_not_followed"))
+    d = tally.as_dict()
+    assert d["error_codes"] == {"symlink_not_followed": 2, "unreadable_document": 1}
+    assert d["symlinks_not_followed"] == 2
+    assert Tally.from_dict(d).as_dict() == d
 
 
 @pytest.mark.timeout(30)
@@ -177,8 +262,10 @@ def test_read_file_refuses_what_is_not_a_regular_file(hostile_folder: Path) -> N
     """Even if a FIFO or device is swapped in after listing, the worker never reads it."""
     with pytest.raises(UnreadableDocumentError, match="FIFO"):
         folder.read_file(hostile_folder / "fifo.txt")
+    with pytest.raises(UnreadableDocumentError, match="cannot read the file"):
+        folder.read_file(hostile_folder / "zero.txt")  # a symlink: not followed
     with pytest.raises(UnreadableDocumentError, match="character device"):
-        folder.read_file(hostile_folder / "zero.txt")
+        folder.read_file(Path("/dev/zero"))
     with pytest.raises(UnreadableDocumentError, match="maximum"):
         folder.read_file(hostile_folder / "a.txt", limit=5)
     assert folder.read_file(hostile_folder / "a.txt", limit=25) == b"Our plan for three years."

@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from plancheck import build_outline, config, outline_docx, outline_markdown
 from plancheck.outline import outline_texts
 from plancheck.outline.word import ARABIC_FONT, text_is_rtl
-from tests.builders import make_result
+from tests.builders import libreoffice_pdfs, make_result
 
 LATIN = re.compile(r"[A-Za-z]")
 NAMES = config.display_names()
@@ -284,37 +284,25 @@ def _soffice() -> str:
     return found
 
 
-def _convert(soffice: str, profile: str, fmt: str, docx_path: Path, out: Path) -> Path:
-    # --outdir must directly follow --convert-to's format
-    subprocess.run(
-        [
-            soffice,
-            profile,
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            fmt,
-            "--outdir",
-            str(out),
-            str(docx_path),
-        ],
-        capture_output=True,
-        timeout=180,
-    )
-    return out / f"{docx_path.stem}.{fmt}"
-
-
 def _to_png(soffice: str, docx_path: Path, out: Path) -> Path:
-    """The first page as PNG: LibreOffice's own PNG export, or its PDF through pdftoppm
-    (libreoffice-writer-nogui has no PNG export filter for text documents)."""
-    profile = f"-env:UserInstallation=file://{out / 'lo-profile'}"
-    png = _convert(soffice, profile, "png", docx_path, out)
+    """The first page as PNG: LibreOffice's own PNG export, or its PDF (the shared
+    ``libreoffice_pdfs``) through pdftoppm: libreoffice-writer-nogui has no PNG export
+    filter for text documents."""
+    profile = f"-env:UserInstallation={(out / 'png-profile').as_uri()}"
+    png = out / f"{docx_path.stem}.png"
+    # --outdir must directly follow --convert-to's format
+    command = [soffice, profile, "--headless", "--norestore", "--convert-to", "png"]
+    subprocess.run(
+        [*command, "--outdir", str(out), str(docx_path)], capture_output=True, timeout=180
+    )
     if png.is_file() and png.stat().st_size > 0:
         return png
     if not shutil.which("pdftoppm"):
         pytest.skip("this LibreOffice has no PNG export and pdftoppm (poppler-utils) is absent")
-    pdf = _convert(soffice, profile, "pdf", docx_path, out)
-    assert pdf.is_file(), "LibreOffice did not convert the outline"
+    pdf = out / f"{docx_path.stem}.pdf"
+    pdf.write_bytes(
+        libreoffice_pdfs({docx_path.name: docx_path.read_bytes()}, out / "lo")[docx_path.name]
+    )
     page = ["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"]
     subprocess.run(["pdftoppm", *page, str(pdf), str(png.with_suffix(""))], check=True, timeout=60)
     return png

@@ -149,7 +149,7 @@ def test_campaign_length_is_never_a_long_span() -> None:
 
 def test_arabic_counts_take_the_right_form() -> None:
     assert counted(1, "day", "ar") == "يوم واحد"
-    assert counted(2, "month", "ar") == "شهران"
+    assert counted(2, "month", "ar") == "شهرين"
     assert counted(3, "year", "ar") == "٣ سنوات"
     assert counted(10, "day", "ar") == "١٠ أيام"
     assert counted(27, "day", "ar") == "٢٧ يوماً"

@@ -1,9 +1,12 @@
 """A folder input: its documents listed, and each read with a byte cap, regular files only.
 
 A folder is untrusted as much as an upload: a FIFO named ``plan.txt`` would block a reader
-for ever, a symlink to ``/dev/zero`` would feed it without end, and a symlink may lead out
-of the folder. Each of these, and a subfolder that cannot be listed, becomes an error record
-(the run goes on); nothing is skipped silently except hidden files and folders.
+for ever, a symlink to ``/dev/zero`` would feed it without end, a symlink may lead out of
+the folder and a symlinked subfolder may lead back into it (a loop). Symlinks are therefore
+never followed: each one met gets a ``symlink_not_followed`` record, and a FIFO, device or
+socket, or a subfolder that cannot be listed, an ``unreadable_document`` record (the run goes
+on); nothing is skipped silently except hidden files and folders, and regular files of a type
+plancheck does not read.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from .doc import Doc, chunked
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 UNREADABLE = UnreadableDocumentError.code
+#: The error code of a symlink met in a folder input (files and folders alike).
+SYMLINK_NOT_FOLLOWED = "symlink_not_followed"
 
 
 def _kind(mode: int) -> str:
@@ -43,17 +48,18 @@ def not_regular(mode: int) -> str:
 def scan(root: Path) -> Iterator[Doc]:
     """The folder's supported documents as :class:`Doc` (sorted by relative path).
 
-    A document is ``Doc(rel, path=…)``; a FIFO, device, socket or broken symlink, a symlink
-    leading outside ``root``, or a subfolder that cannot be listed is ``Doc(rel, error=…)``.
-    Symlinked folders are not followed; hidden files and folders are left out.
+    A document is ``Doc(rel, path=…)``. Every symlink (to a file or a folder, inside or
+    outside ``root``, broken or looping, whatever its name) is ``Doc(rel, error=…,
+    code="symlink_not_followed")`` and is not followed; a FIFO, device or socket, or a
+    subfolder that cannot be listed, is ``Doc(rel, error=…)``. Hidden files and folders are
+    left out.
     """
-    base = root.resolve()
     found: list[Doc] = []
-    _scan_into(root, base, "", found)
+    _scan_into(root, "", found)
     return iter(sorted(found, key=lambda d: str(d.id)))
 
 
-def _scan_into(folder: Path, base: Path, prefix: str, found: list[Doc]) -> None:
+def _scan_into(folder: Path, prefix: str, found: list[Doc]) -> None:
     try:
         with os.scandir(folder) as it:
             entries = list(it)
@@ -67,25 +73,36 @@ def _scan_into(folder: Path, base: Path, prefix: str, found: list[Doc]) -> None:
             continue
         rel = prefix + entry.name
         try:
+            if entry.is_symlink():
+                found.append(_symlink_doc(entry, rel))
+                continue
             if entry.is_dir(follow_symlinks=False):
-                _scan_into(Path(entry.path), base, rel + "/", found)
+                _scan_into(Path(entry.path), rel + "/", found)
                 continue
         except OSError:
             pass
         if Path(entry.name).suffix.lower() in SUPPORTED_EXTENSIONS:
-            found.append(_file_doc(entry, base, rel))
+            found.append(_file_doc(entry, rel))
 
 
-def _file_doc(entry: os.DirEntry[str], base: Path, rel: str) -> Doc:
+def _symlink_doc(entry: os.DirEntry[str], rel: str) -> Doc:
+    """The record of a symlink: where it points (as written in the link), never followed."""
     try:
-        if entry.is_symlink():
-            target = Path(entry.path).resolve(strict=True)
-            if not target.is_relative_to(base):
-                message = "a symlink leading outside the input folder; not read"
-                return Doc(rel, error=message, code=UNREADABLE)
-        mode = os.stat(entry.path).st_mode
-    except (OSError, RuntimeError) as e:  # a broken or looping symlink
-        message = f"cannot read the file: {getattr(e, 'strerror', None) or e}"
+        target = f" to {os.readlink(entry.path)}"
+    except OSError:
+        target = ""
+    message = (
+        f"a symbolic link{target}; links are not followed in a folder input, so nothing "
+        "outside the folder is read — copy the files in, or give the link's target as the input"
+    )
+    return Doc(rel, error=message, code=SYMLINK_NOT_FOLLOWED)
+
+
+def _file_doc(entry: os.DirEntry[str], rel: str) -> Doc:
+    try:
+        mode = os.stat(entry.path, follow_symlinks=False).st_mode
+    except OSError as e:
+        message = f"cannot read the file: {e.strerror or e}"
         return Doc(rel, error=message, code=UNREADABLE)
     if not stat.S_ISREG(mode):
         return Doc(rel, error=not_regular(mode), code=UNREADABLE)
@@ -105,14 +122,17 @@ def iter_folder(root: Path, chunk_size: int) -> Iterator[list[Doc]]:
 def read_file(path: Path, limit: int | None = None) -> bytes:
     """A document's bytes: a regular file only, at most ``limit`` bytes read (+1 to tell).
 
-    Opened without blocking (a FIFO swapped in after listing cannot hang the worker) and
-    checked with ``fstat`` on the open file, so a device or FIFO is never read.
+    Opened without blocking (a FIFO swapped in after listing cannot hang the worker), without
+    following a symlink swapped in for the file, and checked with ``fstat`` on the open file,
+    so a device or FIFO is never read.
     """
     limit = MAX_FILE_BYTES if limit is None else limit
     shown = f"{limit / 2**20:.0f} MB" if limit >= 2**20 else f"{limit:,} bytes"
     too_large = DocumentTooLargeError(f"the file is larger than {shown}, the maximum; not read")
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        fd = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+        )
     except OSError as e:
         raise UnreadableDocumentError(f"cannot read the file: {e.strerror or e}") from None
     with os.fdopen(fd, "rb") as fh:

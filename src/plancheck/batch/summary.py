@@ -13,6 +13,7 @@ from typing import Any
 from tqdm import tqdm
 
 from ..config import LABELS
+from .folder import SYMLINK_NOT_FOLLOWED
 from .options import BatchOptions
 from .outputs import Record, error_text
 
@@ -26,6 +27,7 @@ class Tally:
     labels: Counter[str | None] = field(default_factory=Counter)
     languages: Counter[str | None] = field(default_factory=Counter)
     missing: Counter[str] = field(default_factory=Counter)
+    error_codes: Counter[str] = field(default_factory=Counter)
     error_examples: list[dict[str, Any]] = field(default_factory=list)
 
     MAX_EXAMPLES = 5
@@ -41,6 +43,7 @@ class Tally:
         self.documents += 1
         if error is not None:
             self.errors += 1
+            self.error_codes[error_code(error)] += 1
             if len(self.error_examples) < self.MAX_EXAMPLES:
                 self.error_examples.append({"id": doc_id, "error": error_text(error)})
             return
@@ -69,6 +72,7 @@ class Tally:
         self.labels.update(other.labels)
         self.languages.update(other.languages)
         self.missing.update(other.missing)
+        self.error_codes.update(other.error_codes)
         room = self.MAX_EXAMPLES - len(self.error_examples)
         self.error_examples.extend(other.error_examples[: max(room, 0)])
 
@@ -80,6 +84,8 @@ class Tally:
             "labels": {k: self.labels[k] for k in LABELS if self.labels[k]},
             "languages": dict(self.languages.most_common()),
             "missing": dict(self.missing.most_common()),
+            "error_codes": dict(self.error_codes.most_common()),
+            "symlinks_not_followed": self.error_codes[SYMLINK_NOT_FOLLOWED],
             "error_examples": self.error_examples,
         }
 
@@ -91,7 +97,16 @@ class Tally:
         t.labels.update(d["labels"])
         t.languages.update(d["languages"])
         t.missing.update(d["missing"])
+        t.error_codes.update(d.get("error_codes", {}))  # absent from older tallies
         return t
+
+
+def error_code(error: object) -> str:
+    """The code of an error record's error: a dict (JSONL) or ``code: message`` (CSV)."""
+    if isinstance(error, dict):
+        return str(error.get("code") or "error")
+    code, sep, _ = str(error).partition(":")
+    return code.strip() if sep and code.strip().isidentifier() else "error"
 
 
 def progress_bar(total: int | None, quiet: bool) -> tqdm:
@@ -131,6 +146,11 @@ def format_summary(s: dict[str, Any]) -> str:
     lines = [
         f"{s['documents']} documents → {s['output']} ({s['classified']} classified, "
         f"{s['errors']} errors"
+        + (
+            f", {s['symlinks_not_followed']} of them symlinks not followed"
+            if s.get("symlinks_not_followed")
+            else ""
+        )
         + (f", {s['resumed']} kept from the interrupted run" if s["resumed"] else "")
         + ")",
         f"labels: {counts(s['labels'])}",
