@@ -17,7 +17,7 @@ from api.batcher import MicroBatcher
 from api.deps import default_loader, load_at_startup, require_api_key
 from api.errors import add_error_handlers
 from api.middleware import AccessLog, RequestGuard, configure_logging
-from api.routes import classify, docs, health, model, page
+from api.routes import classify, docs, health, model, outline, page
 from api.settings import Settings, get_settings
 from api.sitecheck import SiteGuard
 from api.slot import Loader, ModelSlot
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None, loader: Loader | None = None) -
 
     secured = [Depends(require_api_key)]
     app.include_router(classify.router, dependencies=secured)
+    app.include_router(outline.router, dependencies=secured)
     app.include_router(model.router, dependencies=secured)
     app.include_router(health.router)
     app.include_router(page.router)

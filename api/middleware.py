@@ -53,6 +53,8 @@ class RequestGuard:
             ("POST", "/v1/classify"): ("json", settings.max_body_bytes),
             ("POST", "/v1/classify/batch"): ("json", settings.max_body_bytes),
             ("POST", "/v1/classify/file"): ("multipart", settings.max_upload_bytes),
+            ("POST", "/v1/outline"): ("json", settings.max_body_bytes),
+            ("POST", "/v1/outline/file"): ("multipart", settings.max_upload_bytes),
             # JSON only: a cross-site form or beacon cannot send it without a preflight.
             ("POST", "/v1/admin/reload"): ("json", settings.max_body_bytes),
         }

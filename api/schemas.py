@@ -76,6 +76,33 @@ class ClassifyRequest(BaseModel):
     id: ItemId | None = Field(default=None, description="Optional; echoed in the result.")
 
 
+OutlineFormat = Literal["docx", "markdown"]
+
+OUTLINE_EXAMPLES = {
+    "arabic_docx": {
+        "summary": "Arabic strategy → a right-to-left Word document",
+        "value": {"text": EXAMPLE_AR, "format": "docx"},
+    },
+    "english_markdown": {
+        "summary": "English campaign → Markdown",
+        "value": {"text": EXAMPLE_EN, "format": "markdown"},
+    },
+}
+
+
+class OutlineRequest(ClassifyRequest):
+    """One text, as for ``/v1/classify``, and the file format of its outline."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"text": EXAMPLE_AR, "format": "docx"}]}
+    )
+
+    format: OutlineFormat = Field(
+        default="docx",
+        description="`docx` (a Word document; Arabic right to left) or `markdown`.",
+    )
+
+
 class BatchItem(BaseModel):
     """One text of a batch, with the id that identifies its result."""
 

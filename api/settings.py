@@ -5,7 +5,7 @@
 | ``PLANCHECK_MODELS_DIR`` | ``plancheck.config.MODELS_DIR`` | folder holding ``current`` and the model versions |
 | ``PLANCHECK_MAX_TEXT_CHARS`` | 100000 | longest text classified (never above the library's limit) |
 | ``PLANCHECK_MAX_BODY_BYTES`` | 2 MiB | largest JSON request body (413 beyond) |
-| ``PLANCHECK_MAX_UPLOAD_BYTES`` | 10 MiB | largest multipart upload to ``/v1/classify/file`` (413 beyond) |
+| ``PLANCHECK_MAX_UPLOAD_BYTES`` | 10 MiB | largest multipart upload to ``/v1/classify/file`` or ``/v1/outline/file`` (413 beyond) |
 | ``PLANCHECK_MAX_BATCH_ITEMS`` | 100 | most items in one ``/v1/classify/batch`` request (413 beyond) |
 | ``PLANCHECK_HOST`` / ``PLANCHECK_PORT`` | 127.0.0.1 / 8000 | where ``python -m api.main`` listens |
 | ``PLANCHECK_LOG_LEVEL`` | INFO | level of the JSON request log |

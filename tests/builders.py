@@ -131,6 +131,48 @@ def visual_order_pdf(logical: str) -> bytes:
     return make_pdf(raw_content=content, font_extra=encoding)
 
 
+def make_result(
+    label: str,
+    language: str,
+    evidence: dict[str, list[str]] | None = None,
+    signals: list[dict] | None = None,
+    confidence: float = 0.93,
+) -> dict:
+    """A result of the contract's shape, without a model: ``evidence`` maps the elements the
+    text states to their sentences; summary and advice come from the library's own code."""
+    from plancheck import config
+    from plancheck.advice import advice_for
+    from plancheck.summary import summarize
+
+    evidence = evidence or {}
+    signals = signals or []
+    elements = [
+        {
+            "id": e,
+            "present": e in evidence,
+            "score": 0.9 if e in evidence else 0.1,
+            "evidence": evidence.get(e, []),
+            "spans": [],
+        }
+        for e in config.ELEMENTS
+    ]
+    missing = [e for e in config.ELEMENTS if e not in evidence]
+    rest = (1 - confidence) / 2
+    return {
+        "label": label,
+        "confidence": confidence,
+        "probabilities": {k: confidence if k == label else rest for k in config.LABELS},
+        "language": language,
+        "elements": elements,
+        "missing": missing,
+        "advice": advice_for(missing, language, label, signals),
+        "signals": signals,
+        "reasons": [],
+        "summary": summarize(label, confidence, language, elements, signals),
+        "model_version": "test-1",
+    }
+
+
 def rtl_docx(paragraphs: list[str], directions: str = "auto") -> bytes:
     """A .docx as Word writes Arabic: paragraphs with an Arabic letter are right-to-left.
 

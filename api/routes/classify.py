@@ -23,20 +23,55 @@ from api.schemas import (
     ErrorResponse,
     FileClassifyResult,
 )
+from api.settings import Settings
 from plancheck.classifier import check_text, classify_records
 from plancheck.reading import SUPPORTED_EXTENSIONS, read_document
 
 router = APIRouter(prefix="/v1/classify", tags=["classify"])
 _EXTENSIONS = ", ".join(SUPPORTED_EXTENSIONS)
 
-_errors = {
+ERRORS = {
     401: {"model": ErrorResponse, "description": "API key missing or wrong"},
     413: {"model": ErrorResponse, "description": "Body or text too large"},
     415: {"model": ErrorResponse, "description": "Wrong content type"},
     422: {"model": ErrorResponse, "description": "Invalid input"},
     503: {"model": ErrorResponse, "description": "No model loaded"},
 }
-_json_errors = {400: {"model": ErrorResponse, "description": "Body is not valid JSON"}, **_errors}
+JSON_ERRORS = {400: {"model": ErrorResponse, "description": "Body is not valid JSON"}, **ERRORS}
+#: The refusals of an upload (``/v1/classify/file`` and ``/v1/outline/file``).
+FILE_ERRORS = {
+    400: {"model": ErrorResponse, "description": "Malformed multipart body"},
+    **ERRORS,
+    413: {
+        "model": ErrorResponse,
+        "description": (
+            "Body too large, or a document that inflates past the reading limits "
+            "(`document_too_large`: a zip bomb, too much XML, too slow to parse)"
+        ),
+    },
+    415: {
+        "model": ErrorResponse,
+        "description": (
+            "Not multipart/form-data (`unsupported_media_type`), or a file name that "
+            f"does not end in {_EXTENSIONS} (`unsupported_file_type`; a name without "
+            "an extension too)"
+        ),
+    },
+}
+FILE_DESCRIPTION = (
+    f"The plan as a {_EXTENSIONS} file (multipart/form-data); the file name's "
+    "extension decides how it is read, so it must be one of these."
+)
+
+
+def read_upload(file: UploadFile, settings: Settings) -> tuple[str, str]:
+    """The text of an uploaded document and its file name, checked as any text is.
+
+    ``UnreadableDocumentError`` and ``InputError`` become 415/413/422 (``api/errors.py``).
+    """
+    filename = file.filename or ""
+    text = read_document(file.file.read(), filename)
+    return check_text(text, settings.max_text_chars), filename
 
 
 def _note_labels(request: Request, results: list[dict[str, Any]]) -> None:
@@ -52,7 +87,7 @@ def _note_labels(request: Request, results: list[dict[str, Any]]) -> None:
     "",
     response_model=ClassifyResult,
     response_model_exclude_unset=True,
-    responses=_json_errors,
+    responses=JSON_ERRORS,
 )
 def classify(
     body: Annotated[ClassifyRequest, Body(openapi_examples=CLASSIFY_EXAMPLES)],
@@ -73,7 +108,7 @@ def classify(
     "/batch",
     response_model=BatchResponse,
     response_model_exclude_unset=True,
-    responses=_json_errors,
+    responses=JSON_ERRORS,
 )
 def classify_batch(
     body: Annotated[BatchRequest, Body(openapi_examples=BATCH_EXAMPLES)],
@@ -101,35 +136,12 @@ def classify_batch(
     "/file",
     response_model=FileClassifyResult,
     response_model_exclude_unset=True,
-    responses={
-        400: {"model": ErrorResponse, "description": "Malformed multipart body"},
-        **_errors,
-        413: {
-            "model": ErrorResponse,
-            "description": (
-                "Body too large, or a document that inflates past the reading limits "
-                "(`document_too_large`: a zip bomb, too much XML, too slow to parse)"
-            ),
-        },
-        415: {
-            "model": ErrorResponse,
-            "description": (
-                "Not multipart/form-data (`unsupported_media_type`), or a file name that "
-                f"does not end in {_EXTENSIONS} (`unsupported_file_type`; a name without "
-                "an extension too)"
-            ),
-        },
-    },
+    responses=FILE_ERRORS,
 )
 def classify_file(
     file: Annotated[
         UploadFile,
-        File(
-            description=(
-                f"The plan as a {_EXTENSIONS} file (multipart/form-data); the file name's "
-                "extension decides how it is read, so it must be one of these."
-            )
-        ),
+        File(description=FILE_DESCRIPTION),
     ],
     model: ClassifierDep,
     settings: SettingsDep,
@@ -139,10 +151,8 @@ def classify_file(
     ] = False,
 ) -> dict[str, Any]:
     """Classify an uploaded .txt, .md, .docx or .pdf document (others: 415)."""
-    filename = file.filename or ""
-    data = file.file.read()
-    text = read_document(data, filename)  # UnreadableDocumentError → 415/422 (see main.py)
-    result = model.classify(check_text(text, settings.max_text_chars))
+    text, filename = read_upload(file, settings)
+    result = model.classify(text)
     out = {**result, "filename": filename}
     if include_text:
         out["text"] = text

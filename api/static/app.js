@@ -51,6 +51,25 @@ const UI = {
     network: "Could not reach the server. Check that it is running and try again.",
     badResponse: (s) => `The server answered with an unexpected response (HTTP ${s}).`,
     needKey: "This server needs an API key: enter it below and classify again.",
+    // By error code; the English page shows the server's own (more specific) message first.
+    errors: {
+      empty_text: "The text is empty: paste or upload a plan.",
+      text_too_long: `The text is longer than ${NAMES.max_text_chars.toLocaleString("en")} characters: split the document or send only the plan.`,
+      invalid_text: "The text contains characters that are not valid text. Copy it again from its source.",
+      body_too_large: "The file or text is larger than the server accepts. Upload a smaller file or paste only the plan.",
+      unsupported_file_type: "Unsupported file type. Upload a .txt, .md, .docx or .pdf file.",
+      unreadable_document: "The file could not be read: it may be damaged, or not the kind of file its name says. Save it again or paste its text.",
+      no_text: "The file has no text that can be read (it may be a scanned image). Paste the text instead.",
+      document_too_large: "The file goes past the reading limits (too large or too complex). Split it or paste only the plan.",
+      unauthorized: "This server needs an API key: enter it below and classify again.",
+      model_not_loaded: "The server has no model loaded yet. Try again in a moment.",
+    },
+    errorCode: (s) => `The server refused the request (HTTP ${s}).`,
+    outlineHint: "Take it further: an outline with what the text states for each element and the questions the client must answer.",
+    outlineDocx: "Download outline",
+    outlineMd: "or as Markdown",
+    outlineBusy: "Preparing the outline…",
+    outlineDone: "Outline downloaded.",
     langToggle: "العربية",
   },
   ar: {
@@ -100,6 +119,33 @@ const UI = {
     network: "تعذّر الوصول إلى الخادم. تأكد من تشغيله ثم حاول مرة أخرى.",
     badResponse: (s) => `أجاب الخادم بردٍّ غير متوقع (رمز ${s.toLocaleString("ar-EG")}).`,
     needKey: "يتطلب هذا الخادم مفتاحاً: أدخله في الأسفل ثم صنِّف مرة أخرى.",
+    // By the error code the API returns: the Arabic page never shows the server's English.
+    errors: {
+      empty_text: "النص فارغ: الصق خطة أو ارفع ملفاً.",
+      text_too_long: `النص أطول من الحد المسموح (${NAMES.max_text_chars.toLocaleString("ar-EG")} حرف): قسِّم المستند أو أرسل الخطة وحدها.`,
+      invalid_text: "يحتوي النص على رموز غير صالحة. انسخه مرة أخرى من مصدره.",
+      body_too_large: "الملف أو النص أكبر مما يقبله الخادم. ارفع ملفاً أصغر أو الصق نص الخطة وحدها.",
+      unsupported_file_type: "نوع الملف غير مدعوم. ارفع ملفاً نصياً أو ملف ماركداون أو مستند وورد أو ملف بي دي إف.",
+      unreadable_document: "تعذّرت قراءة الملف: قد يكون تالفاً أو ليس من النوع الذي يدل عليه اسمه. احفظه مرة أخرى أو الصق نصه.",
+      no_text: "لا يحتوي الملف على نص يمكن قراءته (قد يكون صورة ممسوحة ضوئياً). الصق النص بدلاً منه.",
+      document_too_large: "الملف يتجاوز حدود القراءة (كبير جداً أو معقد البنية). قسِّمه أو الصق نص الخطة وحدها.",
+      unsupported_media_type: "أُرسل الطلب بصيغة لا يقبلها الخادم. أعد تحميل الصفحة ثم حاول مرة أخرى.",
+      invalid_json: "تعذّر على الخادم فهم الطلب. أعد تحميل الصفحة ثم حاول مرة أخرى.",
+      validation_error: "تعذّر على الخادم فهم الطلب. أعد تحميل الصفحة ثم حاول مرة أخرى.",
+      bad_request: "تعذّر على الخادم فهم الطلب. أعد تحميل الصفحة ثم حاول مرة أخرى.",
+      unauthorized: "يتطلب هذا الخادم مفتاحاً: أدخله في الأسفل ثم صنِّف مرة أخرى.",
+      cross_site_request: "رفض الخادم طلباً مرسلاً من موقع آخر. افتح الصفحة من عنوان الخادم نفسه.",
+      invalid_host: "رفض الخادم العنوان الذي فُتحت منه الصفحة. افتحها من عنوان الخادم نفسه.",
+      model_not_loaded: "لا يوجد نموذج جاهز على الخادم بعد. حاول مرة أخرى بعد قليل.",
+      reload_failed: "لا يوجد نموذج جاهز على الخادم بعد. حاول مرة أخرى بعد قليل.",
+      internal_error: "حدث خطأ في الخادم. حاول مرة أخرى.",
+    },
+    errorCode: (s) => `رفض الخادم الطلب (رمز ${s.toLocaleString("ar-EG", { useGrouping: false })}).`,
+    outlineHint: "الخطوة التالية: مخطط يعرض ما يذكره النص في كل عنصر، والأسئلة التي يجيب عنها العميل لاستكماله.",
+    outlineDocx: "تنزيل المخطط",
+    outlineMd: "أو بصيغة ماركداون",
+    outlineBusy: "جارٍ إعداد المخطط…",
+    outlineDone: "تم تنزيل المخطط.",
     langToggle: "English",
   },
 };
@@ -108,6 +154,7 @@ const $ = (id) => document.getElementById(id);
 let uiLang = "en";
 let lastResult = null;
 let lastText = null;
+let lastError = null; // a function giving the shown error in the page's current language
 
 function t(key) {
   return UI[uiLang][key];
@@ -141,7 +188,9 @@ function setUiLang(lang) {
   toggle.textContent = t("langToggle");
   toggle.lang = uiLang === "ar" ? "en" : "ar";
   showFileName();
+  $("outline-status").textContent = "";
   if (lastResult) render(lastResult, lastText);
+  if (lastError) drawError(lastError());
 }
 
 function labelName(id, lang) {
@@ -197,15 +246,51 @@ function band(conf) {
 
 // ---- errors and status --------------------------------------------------------------
 
+// ``message``: a function of the page's language (redrawn when the language changes).
 function showError(message) {
+  lastError = message;
+  drawError(message());
+}
+
+function drawError(text) {
   const box = $("error");
-  box.replaceChildren(el("strong", { text: "⚠ " }), document.createTextNode(message));
+  box.replaceChildren(el("strong", { text: "⚠ " }), document.createTextNode(text));
   box.hidden = false;
 }
 
 function clearError() {
+  lastError = null;
   $("error").hidden = true;
   $("error").replaceChildren();
+}
+
+// An API refusal: its status, its code and the server's (English) message.
+function apiError(status, body) {
+  const detail = (body && body.error) || {};
+  const err = new Error(detail.message || "");
+  err.status = status;
+  err.code = detail.code || null;
+  return err;
+}
+
+// What to show for an API refusal, in the page's language: the Arabic page words it from the
+// error code (the server writes English); the English page shows the server's own message.
+function errorText(err) {
+  if (err.code === "bad_response") return t("badResponse")(err.status);
+  if (uiLang === "en" && err.message) return err.message;
+  return t("errors")[err.code] || t("errorCode")(err.status || 0);
+}
+
+function showFailure(err) {
+  if (err instanceof TypeError) {
+    showError(() => t("network"));
+    return;
+  }
+  showError(() => errorText(err));
+  if (err.status === 401) {
+    $("key-box").open = true;
+    $("api-key").focus();
+  }
 }
 
 function setBusy(busy) {
@@ -243,13 +328,13 @@ async function callApi() {
   } catch (_) {
     body = null;
   }
-  if (!response.ok) {
-    const message = body && body.error && body.error.message;
-    const err = new Error(message || t("badResponse")(response.status));
+  if (!response.ok) throw apiError(response.status, body);
+  if (!body || !body.label) {
+    const err = new Error("");
     err.status = response.status;
+    err.code = "bad_response";
     throw err;
   }
-  if (!body || !body.label) throw new Error(t("badResponse")(response.status));
   return { result: body, text: file ? body.text ?? null : text };
 }
 
@@ -258,7 +343,7 @@ async function onSubmit(event) {
   clearError();
   const hasFile = $("file").files.length > 0;
   if (!hasFile && !$("text").value.trim()) {
-    showError(t("needText"));
+    showError(() => t("needText"));
     $("text").focus();
     return;
   }
@@ -267,25 +352,76 @@ async function onSubmit(event) {
     const { result, text } = await callApi();
     lastResult = result;
     lastText = text;
+    $("outline-status").textContent = "";
     setUiLang(result.language === "en" ? "en" : "ar"); // renders the result too
     $("result").hidden = false;
     $("label-text").focus({ preventScroll: true });
     $("result").scrollIntoView({ behavior: "smooth", block: "start" });
   } catch (err) {
-    if (err instanceof TypeError) {
-      showError(t("network"));
-    } else {
-      showError(err.message);
-      if (err.status === 401) {
-        $("key-box").open = true;
-        $("api-key").focus();
-      }
-    }
+    showFailure(err);
     setBusy(false);
     return;
   }
   setBusy(false);
   $("status").textContent = t("done");
+}
+
+// ---- the outline download -----------------------------------------------------------
+
+// The outline of the text last classified: the same text (or, failing that, the same file)
+// posted to /v1/outline, saved under the name the server gives.
+async function downloadOutline(format) {
+  clearError();
+  const headers = {};
+  const key = $("api-key").value.trim();
+  if (key) headers["X-API-Key"] = key;
+  let url;
+  let init;
+  const file = $("file").files[0];
+  if (typeof lastText === "string" && lastText) {
+    headers["Content-Type"] = "application/json";
+    url = "/v1/outline";
+    init = { method: "POST", body: JSON.stringify({ text: lastText, format }), headers };
+  } else if (file) {
+    const form = new FormData();
+    form.append("file", file, file.name);
+    form.append("format", format);
+    url = "/v1/outline/file";
+    init = { method: "POST", body: form, headers };
+  } else {
+    showError(() => t("needText"));
+    return;
+  }
+  const buttons = [$("outline-docx"), $("outline-md")];
+  for (const b of buttons) b.disabled = true;
+  $("outline-status").textContent = t("outlineBusy");
+  try {
+    const response = await fetch(url, init);
+    if (!response.ok) {
+      let body = null;
+      try {
+        body = await response.json();
+      } catch (_) {
+        body = null;
+      }
+      throw apiError(response.status, body);
+    }
+    const blob = await response.blob();
+    const given = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+    const name = given ? given[1] : `plancheck-outline.${format === "markdown" ? "md" : "docx"}`;
+    const href = URL.createObjectURL(blob);
+    const link = el("a", { href, download: name, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(href), 60_000);
+    $("outline-status").textContent = t("outlineDone");
+  } catch (err) {
+    $("outline-status").textContent = "";
+    showFailure(err);
+  } finally {
+    for (const b of buttons) b.disabled = false;
+  }
 }
 
 // ---- rendering ----------------------------------------------------------------------
@@ -493,6 +629,8 @@ function onFileChange() {
 
 document.addEventListener("DOMContentLoaded", () => {
   $("form").addEventListener("submit", onSubmit);
+  $("outline-docx").addEventListener("click", () => downloadOutline("docx"));
+  $("outline-md").addEventListener("click", () => downloadOutline("markdown"));
   $("file").addEventListener("change", onFileChange);
   $("clear-file").addEventListener("click", () => {
     $("file").value = "";

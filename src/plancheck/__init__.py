@@ -6,12 +6,17 @@ Public API::
     model = load_model()                 # the current model from models/, hash-verified
     result = model.classify(text)        # the contract's result dict
     results = model.classify_many(texts)
+
+    outline = build_outline(result)      # the strategy outline, in the text's language
+    outline_docx(outline)                # → .docx bytes (Arabic right to left)
+    outline_markdown(outline)            # → Markdown text
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config import ELEMENTS, LABELS
 from .errors import (
@@ -24,6 +29,8 @@ from .errors import (
 
 if TYPE_CHECKING:
     from .classifier import Classifier
+    from .contract import Result
+    from .outline import Outline
 
 __version__ = "0.1.0"
 
@@ -34,10 +41,14 @@ __all__ = [
     "InputError",
     "ModelIntegrityError",
     "ModelNotFoundError",
+    "Outline",
     "PlancheckError",
     "UnreadableDocumentError",
     "__version__",
+    "build_outline",
     "load_model",
+    "outline_docx",
+    "outline_markdown",
 ]
 
 
@@ -63,9 +74,43 @@ def load_model(path: str | Path | None = None, models_dir: str | Path | None = N
     return Classifier(model, card)
 
 
-def __getattr__(name: str) -> type[Classifier]:
+def build_outline(result: Result | Mapping[str, Any]) -> Outline:
+    """The strategy outline of a classified text, in the text's language.
+
+    Arabic for ``ar`` and ``mixed`` texts, English for ``en``. A strategy or a campaign gets
+    the eight elements, each with the sentences that state it or two or three questions the
+    client must answer (``outline.json``); a campaign also gets "Where this campaign sits in
+    a strategy"; a text that is not a plan gets the verdict and summary only.
+
+    Args:
+        result: A result of ``Classifier.classify`` (the contract's shape).
+    """
+    from .outline import build_outline as build  # python-docx loads with the outline
+
+    return build(result)
+
+
+def outline_markdown(outline: Outline) -> str:
+    """The outline as Markdown: a heading per section and per element, questions as bullets."""
+    from .outline import outline_markdown as write
+
+    return write(outline)
+
+
+def outline_docx(outline: Outline) -> bytes:
+    """The outline as a .docx file: right to left with an Arabic font when it is Arabic."""
+    from .outline import outline_docx as write
+
+    return write(outline)
+
+
+def __getattr__(name: str) -> Any:
     if name == "Classifier":
         from .classifier import Classifier  # heavy: loaded on first use (PEP 562)
 
         return Classifier
+    if name == "Outline":
+        from .outline import Outline
+
+        return Outline
     raise AttributeError(name)

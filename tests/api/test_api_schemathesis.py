@@ -37,6 +37,8 @@ WITH_INPUT = [
     "POST /v1/classify",
     "POST /v1/classify/batch",
     "POST /v1/classify/file",
+    "POST /v1/outline",
+    "POST /v1/outline/file",
 ]
 WITHOUT_INPUT = ["GET /v1/model", "POST /v1/admin/reload", "GET /healthz", "GET /readyz"]
 

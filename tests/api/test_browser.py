@@ -295,3 +295,78 @@ def test_a_job_ad_gets_a_verdict_and_no_checklist(page: Page, classifier) -> Non
         config.display_names()["labels"]["other"]["en"]
     )
     page.screenshot(path=str(SCREENSHOTS / "plancheck-en-jobad.png"), full_page=True)
+
+
+# --- the outline download and file errors in the page's language (issue 11) -----------
+
+W_BIDI = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}bidi"
+W_P = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"
+W_PPR = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}pPr"
+
+
+def _download(page: Page, button: str, tmp_path: Path) -> Path:
+    with page.expect_download() as info:
+        page.locator(button).click()
+    download = info.value
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    return path
+
+
+def _bidi_paragraphs(path: Path) -> tuple[int, int]:
+    import docx
+
+    paragraphs = docx.Document(str(path)).element.body.iter(W_P)
+    flags = [
+        p.find(W_PPR) is not None and p.find(W_PPR).find(W_BIDI) is not None for p in paragraphs
+    ]
+    return sum(flags), len(flags)
+
+
+def test_arabic_outline_downloads_as_docx_and_markdown(page: Page, plans, tmp_path) -> None:
+    _classify(page, plans.ar)
+    expect(page.locator("#outline-docx")).to_have_text("تنزيل المخطط")
+    expect(page.locator("#outline-md")).to_have_text("أو بصيغة ماركداون")
+    path = _download(page, "#outline-docx", tmp_path)
+    assert path.name == "plancheck-outline.docx"
+    with_bidi, total = _bidi_paragraphs(path)
+    assert total > 5 and with_bidi == total, "every paragraph of the Arabic outline is RTL"
+    expect(page.locator("#outline-status")).to_have_text("تم تنزيل المخطط.")
+    md = _download(page, "#outline-md", tmp_path)
+    assert md.name == "plancheck-outline.md"
+    assert md.read_text(encoding="utf-8").startswith("# مخطط استراتيجية التواصل الاجتماعي")
+    expect(page.locator("#error")).to_be_hidden()
+
+
+def test_english_outline_downloads_left_to_right(page: Page, plans, tmp_path) -> None:
+    _classify(page, plans.en)
+    expect(page.locator("#outline-docx")).to_have_text("Download outline")
+    path = _download(page, "#outline-docx", tmp_path)
+    assert path.name == "plancheck-outline.docx"
+    assert _bidi_paragraphs(path)[0] == 0
+    md = _download(page, "#outline-md", tmp_path).read_text(encoding="utf-8")
+    assert md.startswith("# Social-media strategy outline")
+
+
+def test_file_errors_come_in_the_pages_language(page: Page, tmp_path) -> None:
+    page.locator("#lang-toggle").click()  # the page opened in English (locale en-US)
+    expect(page.locator("html")).to_have_attribute("lang", "ar")
+    arabic = page.evaluate("() => UI.ar.errors")
+    cases = [
+        ("plan.doc", b"old word file", "unsupported_file_type"),
+        ("plan.docx", b"PK\x03\x04 not really a zip", "unreadable_document"),
+        ("scan.pdf", b"%PDF-1.4 broken", "unreadable_document"),
+        ("empty.txt", b"  \n", "no_text"),
+        ("huge.txt", b"a" * (10 * 1024 * 1024 + 1), "body_too_large"),
+    ]
+    for name, data, code in cases:
+        path = tmp_path / name
+        path.write_bytes(data)
+        page.set_input_files("#file", str(path))
+        page.locator("#classify").click()
+        expect(page.locator("#error")).to_have_text(f"⚠ {arabic[code]}")
+        assert not re.search(r"[A-Za-z]", page.locator("#error").inner_text()), name
+        expect(page.locator("#result")).to_be_hidden()
+    # switching to English words the same refusal as the server does
+    page.locator("#lang-toggle").click()
+    expect(page.locator("#error")).to_contain_text("larger than the limit")
