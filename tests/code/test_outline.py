@@ -154,7 +154,7 @@ def test_mixed_campaign_outline_is_arabic_and_keeps_english_evidence() -> None:
     assert o.language == "ar"  # mixed → Arabic, as the summary and advice
     assert o.placement_title == "موقع هذه الحملة من الاستراتيجية"
     text = " ".join(o.placement)
-    assert "تمتد هذه الحملة ٢٨ يوماً حول «العودة للمدارس»" in text
+    assert "تمتد هذه الحملة على مدى ٢٨ يوماً حول «العودة للمدارس»" in text
     assert "إنستغرام، وتيك توك" in text
     assert "(الأهداف، والميزانية)" in text
     goals = o.parts[0]
