@@ -49,13 +49,15 @@ def calibrate(
     y: np.ndarray,
     dev_logits: np.ndarray,
     y_dev: np.ndarray,
+    threshold_scale: float = 1.0,
 ) -> dict[str, Any]:
     """Set ``model``'s element thresholds and temperatures; return what was measured.
 
     Element thresholds: one set tuned on dev for all texts, then one per length bucket, shrunk
     toward the global set in proportion to how few dev documents the bucket has. Temperature:
     fitted on out-of-fold train logits and kept only if it lowers dev ECE; then one per length
-    bucket (short texts say little), kept only if dev ECE drops further.
+    bucket (short texts say little), kept only if dev ECE drops further. ``threshold_scale``
+    multiplies every tuned threshold (see ``TrainParams.element_threshold_scale``).
     """
     model.thresholds = tune_thresholds(dev_el, dev_truth)
     dev_b = np.asarray([model.bucket(n) for n in dev_words])
@@ -70,6 +72,8 @@ def calibrate(
             for b in range(3)
         ]
     )
+    model.thresholds = model.thresholds * threshold_scale
+    model.bucket_thresholds = model.bucket_thresholds * threshold_scale
     temp = _fit_temperature(oof_logits, y)
     ece_before = expected_calibration_error(softmax(dev_logits), y_dev)
     ece_after = expected_calibration_error(softmax(dev_logits / temp), y_dev)

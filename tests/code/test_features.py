@@ -123,3 +123,39 @@ def test_the_lead_block_counts_only_the_sentences_that_open_a_text():
     plain = SentenceFeaturizer(min_df=1).fit(prepare(texts * 2))
     assert plain.n_doc_word == plain.n_word_
     assert not any(n.startswith("l:") for n in plain.feature_names())
+
+
+def test_threshold_scale_lowers_every_tuned_element_threshold(monkeypatch):
+    """``TrainParams.element_threshold_scale`` multiplies the thresholds tuned on dev, per
+    length bucket too, and leaves the temperatures alone."""
+    import plancheck.calibrate as cal
+
+    class Stub:
+        length_edges = (40, 600)
+        thresholds = bucket_thresholds = bucket_temperatures = None
+        temperature = 1.0
+
+        def bucket(self, n: int) -> int:
+            return 0 if n <= 40 else (2 if n >= 600 else 1)
+
+    monkeypatch.setattr(cal, "_humility", lambda *a, **k: (1.0, 0.0))
+    rng = np.random.default_rng(0)
+    dev_el = rng.random((60, 8))
+    dev_truth = (dev_el + rng.normal(0, 0.2, dev_el.shape) > 0.5).astype(int)
+    logits = rng.normal(size=(60, 3))
+    kw = dict(
+        dev_el=dev_el,
+        dev_truth=dev_truth,
+        dev_words=[30, 200, 900] * 20,
+        train_words=[30, 200, 900] * 20,
+        oof_logits=logits,
+        y=rng.integers(0, 3, 60),
+        dev_logits=logits,
+        y_dev=rng.integers(0, 3, 60),
+    )
+    plain, scaled = Stub(), Stub()
+    cal.calibrate(plain, **kw)
+    cal.calibrate(scaled, threshold_scale=0.7, **kw)
+    assert np.allclose(scaled.thresholds, 0.7 * plain.thresholds)
+    assert np.allclose(scaled.bucket_thresholds, 0.7 * plain.bucket_thresholds)
+    assert scaled.temperature == plain.temperature
