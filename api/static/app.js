@@ -475,6 +475,7 @@ function render(result, text) {
   // Not a plan: no checklist (a job ad's salary line is not a budget), only the verdict,
   // the summary and what pushed it there.
   $("checklist-box").hidden = label === "other";
+  $("outline-box").hidden = label === "other"; // an outline is a plan's next step
   $("elements-title").textContent = (t("checklist")[label] || t("checklist").strategy);
   $("reasons-title").textContent = t("reasonsToward")(labelName(label, uiLang));
   renderElements(result);

@@ -111,6 +111,23 @@ def _band(confidence: float) -> str:
     return "sure" if confidence >= SURE else "likely" if confidence >= LIKELY else "unsure"
 
 
+def offer_text(signals: Sequence[Mapping[str, Any]]) -> tuple[str, bool] | None:
+    """The offer a campaign rests on, as the text words it, and whether it is worth quoting.
+
+    The most specific offer signal wins («اشتر ٢ واحصل على الثالث مجاناً» over the bare word
+    «العرض»); a one-word offer names no offer, so it is not quoted.
+    """
+    offers = [
+        str(s["text"])
+        for s in signals
+        if s.get("kind") == "offer" and str(s.get("text", "")).strip()
+    ]
+    if not offers:
+        return None
+    best = max(offers, key=lambda o: len(o.split()))
+    return best, len(best.split()) >= 2
+
+
 def _first(signals: Sequence[Mapping[str, Any]], *kinds: str) -> Mapping[str, Any] | None:
     for kind in kinds:
         for s in signals:
@@ -153,18 +170,15 @@ def timebox(signals: Sequence[Mapping[str, Any]], lang: str) -> tuple[str | None
 
 def _campaign(t: dict[str, Any], head: str, signals: Any, lang: str) -> str:
     span, theme = timebox(signals, lang)
-    offer = _first(signals, "offer")
+    offer = offer_text(signals)
     if not (span or theme or offer):
         return str(t["plain"].format(head=head))
     parts = t["runs"].format(days=span) if span else t["push"]
     if theme:
         parts += t["around"].format(theme=theme)
     if offer:
-        text = str(offer["text"])
-        if len(text.split()) >= 2:
-            parts += t["offer_quoted"].format(offer=_quote(text, lang))
-        else:
-            parts += t["offer"]
+        text, quoted = offer
+        parts += t["offer_quoted"].format(offer=_quote(text, lang)) if quoted else t["offer"]
     return str(t["sentence"].format(head=head, parts=parts))
 
 

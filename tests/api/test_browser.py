@@ -291,6 +291,7 @@ def test_a_job_ad_gets_a_verdict_and_no_checklist(page: Page, classifier) -> Non
     _classify(page, JOB_AD)
     expect(page.locator("#summary")).to_have_text(expected["summary"])
     expect(page.locator("#checklist-box")).to_be_hidden()
+    expect(page.locator("#outline-box")).to_be_hidden()  # no outline offered for a non-plan
     expect(page.locator("#label-text")).to_have_text(
         config.display_names()["labels"]["other"]["en"]
     )

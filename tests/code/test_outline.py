@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from plancheck import build_outline, config, outline_docx, outline_markdown
 from plancheck.outline import outline_texts
 from plancheck.outline.word import ARABIC_FONT, text_is_rtl
+from plancheck.summary import summarize
 from tests.builders import libreoffice_pdfs, make_result
 
 LATIN = re.compile(r"[A-Za-z]")
@@ -161,6 +162,20 @@ def test_mixed_campaign_outline_is_arabic_and_keeps_english_evidence() -> None:
     assert goals.present and goals.evidence == (
         "Goal: sell 2,000 school bags to parents in Riyadh.",
     )
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_the_most_specific_offer_is_quoted_and_a_bare_word_is_not(lang: str) -> None:
+    bare = "العرض" if lang == "ar" else "offer"
+    full = "اشتر ٢ واحصل على الثالث مجاناً" if lang == "ar" else "buy 2 get 1 free"
+    both = [{"kind": "offer", "text": bare}, {"kind": "offer", "text": full}]
+    quoted = " ".join(build_outline(make_result("campaign", lang, {}, both)).placement)
+    assert full in quoted and f"{bare}»" not in quoted and f"{bare}”" not in quoted
+    alone = build_outline(make_result("campaign", lang, {}, both[:1])).placement
+    plain = outline_texts()["text"][lang]["placement"]["offer_plain"]
+    assert plain in alone
+    r = make_result("campaign", lang, {}, both)
+    assert full in summarize("campaign", 0.99, lang, r["elements"], both)
 
 
 def test_campaign_without_signals_is_still_placed() -> None:

@@ -18,7 +18,7 @@ from ..advice import advice_language
 from ..config import ELEMENTS, PACKAGE_DIR, display_names
 from ..contract import Result
 from ..signals.display import platform_names
-from ..summary import join_names, summary_texts, template_keys, timebox
+from ..summary import join_names, offer_text, summary_texts, template_keys, timebox
 
 _ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
@@ -123,9 +123,10 @@ def placement_lines(
         lines.append(t["theme"].format(theme=theme))
     else:
         lines.append(t["push"])
-    offer = next((s for s in signals if s.get("kind") == "offer" and s.get("text")), None)
+    offer = offer_text(signals)
     if offer:
-        lines.append(t["offer"].format(offer=_quoted(str(offer["text"]), lang)))
+        text, quoted = offer
+        lines.append(t["offer"].format(offer=_quoted(text, lang)) if quoted else t["offer_plain"])
     channels = next((s for s in signals if s.get("kind") == "channels"), None)
     names = platform_names(channels.get("platforms", []), lang) if channels else []
     if names:
