@@ -139,6 +139,7 @@ def _page_text(page: PageObject) -> str:
 # left-to-right line, the comma that ends a wrapped line (``،جتنملا``). Alone there they are
 # neutral and would stay where they are instead of moving with the run.
 _RLM = "\u200f"
+_ALM = "\u061c"
 _LONE_MARK = re.compile(
     r"(?<![\u0621-\u064A\u0671-\u06D3\u064B-\u0652\u0670])(?=[\u064B-\u0652\u0670])"
 )
@@ -156,7 +157,14 @@ def _logical(line: str, base: str) -> str:
     line = _LONE_MARK.sub(_RLM, line)
     if base == "L":
         line = _LEADING_PUNCTUATION.sub(_RLM, line)
-    return str(get_display(line, base_dir=base)).replace(_RLM, "")
+    else:
+        # In the written line a number after Arabic letters is an Arabic number, and a range
+        # of two (2026-2027) is two runs drawn right to left: 2027-2026. Read back from the
+        # visual line, the first number has no Arabic letter before it and would stay one
+        # left-to-right run. An Arabic letter mark (bidi type AL) at the start restores the
+        # written context.
+        line = _ALM + line
+    return str(get_display(line, base_dir=base)).replace(_RLM, "").replace(_ALM, "")
 
 
 # --- a line's paragraph direction ----------------------------------------------------------

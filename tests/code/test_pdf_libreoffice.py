@@ -52,12 +52,19 @@ MIXED = [
     "Budget: 120,000 SAR per year, reviewed every 6 months.",
 ]
 
+#: Lines that end in a Western-digit range: drawn right to left as 2027-2026, read back
+#: with no Arabic letter before the range in the visual line.
+RANGES_AR = [
+    "الميزانية الشهرية للحساب 12,000 ريال (2026-2027).",
+    "خطة المحتوى للفترة 2026-2028",
+]
 #: Source file name → (its paragraphs, its bytes). Word-like .docx files read exactly.
 DOCX_SOURCES: dict[str, tuple[list[str], bytes]] = {
     "plan_rtl.docx": (PLAN_AR, rtl_docx(PLAN_AR)),
     "campaign_rtl.docx": (CAMPAIGN_AR, rtl_docx(CAMPAIGN_AR)),
     "mixed.docx": (MIXED, rtl_docx(MIXED)),
     "plan_ltr.docx": (PLAN_AR, rtl_docx(PLAN_AR, directions="ltr")),
+    "ranges_rtl.docx": (RANGES_AR, rtl_docx(RANGES_AR)),
 }
 #: A .txt opened in LibreOffice: left-to-right paragraphs, monospaced fonts whose Arabic
 #: glyphs overlap the next line, so pypdf merges some lines; only numbers are checked.
