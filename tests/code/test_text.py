@@ -132,3 +132,60 @@ def test_spans_cover_every_non_space_character(s):
 @given(arabicish)
 def test_spans_cover_arabic_mixtures(s):
     _check_spans(s, split_sentences(s))
+
+
+# --- the faster paths give the answers of the plain ones (issue 13) -------------------------
+
+_SEP = "\ue000"
+_TRICKY = [
+    "Visit https://x.co/a?b=1 or WWW.Example.COM, mail ali@x.sa; ＠handle and #SummerSale_2026",
+    "a@b@c.d #a@b x_@y @@z  \t tabs\u2028line\u00a0nbsp",
+    "حملة #رمضان_كريم على @brand مع hTTp://t.co",
+    "",
+    "   ",
+]
+
+
+def _normalize_before(text: str) -> str:
+    """``normalize`` as written before issue 13: every pattern tried, ``\\s+`` by regex."""
+    import re
+    import unicodedata
+
+    from plancheck.text.fold import _DROP_RX, fold
+    from plancheck.text.normalize import (
+        _EMAIL,
+        _HANDLE,
+        _HASHTAG,
+        _URL,
+        EMAIL_TOKEN,
+        HANDLE_TOKEN,
+        URL_TOKEN,
+        _hashtag_words,
+    )
+
+    s = _DROP_RX.sub("", unicodedata.normalize("NFKC", text))
+    s = _URL.sub(URL_TOKEN, s)
+    s = _EMAIL.sub(EMAIL_TOKEN, s)
+    s = _HASHTAG.sub(_hashtag_words, s)
+    s = _HANDLE.sub(HANDLE_TOKEN, s)
+    return re.sub(r"\s+", " ", fold(s)).strip()
+
+
+def test_normalize_and_normalize_many_equal_the_plain_patterns(corpus_docs):
+    from plancheck.text import sentences
+    from plancheck.text.normalize import normalize_many
+
+    texts = [d.text for d in corpus_docs] + _TRICKY
+    shown = [s for t in texts for s in sentences(t)] + _TRICKY
+    before = [_normalize_before(t) for t in texts]
+    assert [normalize(t) for t in texts] == before
+    assert normalize_many(shown, _SEP) == [_normalize_before(s) for s in shown]
+    assert normalize_many(texts, _SEP) == before
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab @#:/.w W_-\n\tحمل١")), max_size=30)))
+def test_normalize_many_equals_normalize_one_by_one(texts):
+    from plancheck.text.normalize import normalize_many
+
+    assert normalize_many(texts, _SEP) == [_normalize_before(t) for t in texts]
