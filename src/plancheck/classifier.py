@@ -230,7 +230,8 @@ class Classifier:
         probs = out["probs"][i]
         k = int(np.argmax(probs))
         # Words without their punctuation: "ads." and "ads" are one reason, shown once.
-        words = {w for s in prep.sentences[a:b] for w in find_words(s)}
+        # One search over the document's sentences (no word crosses the spaces joining them).
+        words = set(find_words(" ".join(prep.sentences[a:b])))
         reasons = reasons_result(
             self._contributions(out["x"], i, k), text, words, language, out["signals"][i]
         )

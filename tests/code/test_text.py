@@ -189,3 +189,64 @@ def test_normalize_many_equals_normalize_one_by_one(texts):
     from plancheck.text.normalize import normalize_many
 
     assert normalize_many(texts, _SEP) == [_normalize_before(t) for t in texts]
+
+
+def _sentence_spans_before(text: str) -> list[tuple[int, int]]:
+    """``split_sentences`` as written before issue 13 (abbreviation search from the line start)."""
+    import importlib
+
+    m = importlib.import_module("plancheck.text.sentences")
+    out = []
+    for start, end in m._logical_lines(text):
+        line = text[start:end]
+        mk = m._MARKER.match(line)
+        protect = mk.end() if mk else 0
+        cuts = [b.start() + 1 for b in m._INLINE_BULLET.finditer(line, protect)]
+        for e in m._END.finditer(line, protect):
+            if e.group()[0] == ".":
+                w = m._WORD_BEFORE.search(line, 0, e.start())
+                if w and w.group(1).lower().strip(".") in m._ABBREV:
+                    continue
+            cuts.append(e.end())
+        prev = 0
+        for cut in sorted(set(cuts)) + [len(line)]:
+            piece = line[prev:cut]
+            if piece.strip():
+                s = start + prev + len(piece) - len(piece.lstrip())
+                out.append((s, s + len(piece.strip())))
+            prev = cut
+    return out
+
+
+def _shares_before(text: str) -> tuple[float, float]:
+    import importlib
+
+    m = importlib.import_module("plancheck.text.language")
+    s = text
+    if "@" in s or "http" in s or "www." in s:
+        s = m._HANDLE.sub(" ", m._EMAIL.sub(" ", m._URL.sub(" ", s)))
+    ar, lat = len(m._ARABIC_LETTER.findall(s)), len(m._LATIN_LETTER.findall(s))
+    return (0.0, 0.0) if ar + lat == 0 else (ar / (ar + lat), lat / (ar + lat))
+
+
+_DOTS = [
+    "e.g. this. And i.e.\nst. x",
+    ".a. b.\n. c",
+    "Dr.\n. Mr. No. 5. ١. ok",
+    "x" * 50 + "\n. y.",
+]
+
+
+def test_sentence_spans_and_script_shares_equal_the_plain_ones(corpus_docs):
+    from plancheck.text import script_shares
+
+    for t in [d.text for d in corpus_docs] + _TRICKY + _DOTS:
+        assert split_sentences(t) == _sentence_spans_before(t)
+        assert script_shares(t) == _shares_before(t)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("ab .\n\tNo eg١حمل-•:") + ["e.g.", " dr. ", "x" * 45])))
+def test_sentence_spans_equal_the_plain_ones_on_dots(parts):
+    text = "".join(parts)
+    assert split_sentences(text) == _sentence_spans_before(text)
