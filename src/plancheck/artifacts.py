@@ -6,7 +6,7 @@ only after the file's sha256 matches the one its model card recorded at training
 
 Models are saved as ``model.pkl``, a plain pickle (protocol 5, numpy arrays inside) that the
 C unpickler reads: the vocabularies are ~228,000 strings, which ``joblib.load`` reads with
-the pure-Python unpickler about ten times slower. Models saved before (``model.joblib``, a
+the pure-Python unpickler several times slower. Models saved before (``model.joblib``, a
 card without ``model_file``) still load, through joblib.
 """
 
