@@ -250,3 +250,19 @@ def test_sentence_spans_and_script_shares_equal_the_plain_ones(corpus_docs):
 def test_sentence_spans_equal_the_plain_ones_on_dots(parts):
     text = "".join(parts)
     assert split_sentences(text) == _sentence_spans_before(text)
+
+
+def test_split_clauses_equals_the_plain_split(corpus_docs):
+    import importlib
+
+    from plancheck.features import prepare
+
+    m = importlib.import_module("plancheck.structure")
+    sents = prepare([d.text for d in corpus_docs[:1500]]).sentences + ["a, b c d, e f g - h i j"]
+    out, owner = [], []
+    for i, s in enumerate(sents):
+        parts = [p for p in m._CLAUSE_CUT.split(s) if len(p.split()) >= m._CLAUSE_MIN_WORDS]
+        if len(parts) >= 2:
+            out.extend(parts)
+            owner.extend([i] * len(parts))
+    assert m.split_clauses(sents) == (out, owner)
