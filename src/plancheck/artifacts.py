@@ -3,12 +3,18 @@
 Loading a model is loading a pickle, so it is only done from inside the models folder and
 only after the file's sha256 matches the one its model card recorded at training time.
 ``models/current`` names the served version and is switched atomically (temp + rename).
+
+Models are saved as ``model.pkl``, a plain pickle (protocol 5, numpy arrays inside) that the
+C unpickler reads: the vocabularies are ~228,000 strings, which ``joblib.load`` reads with
+the pure-Python unpickler several times slower. Models saved before (``model.joblib``, a
+card without ``model_file``) still load, through joblib.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import platform
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +31,13 @@ from .text import FOLD_SHA256
 if TYPE_CHECKING:
     from .planmodel import PlanModel
 
-MODEL_FILE = "model.joblib"
+MODEL_FILE = "model.pkl"
+#: The file models were saved in before ``model.pkl``: still loaded, with joblib.
+LEGACY_MODEL_FILE = "model.joblib"
+#: Model file name → how it is read. A card names its file (``model_file``); a card without
+#: one is older than ``model.pkl`` and names ``model.joblib``.
+PICKLE_PROTOCOL = 5
+MODEL_FORMATS = {MODEL_FILE: f"pickle-{PICKLE_PROTOCOL}", LEGACY_MODEL_FILE: "joblib"}
 CARD_FILE = "model.json"
 CURRENT = "current"
 HISTORY = "history.jsonl"
@@ -50,17 +62,20 @@ def new_version(corpus_sha: str, when: datetime | None = None) -> str:
 
 
 def save_model(model: PlanModel, card: dict[str, Any], models_dir: Path | None = None) -> Path:
-    """Write ``<models>/<version>/model.joblib`` and ``model.json``; does not make it current."""
+    """Write ``<models>/<version>/model.pkl`` and ``model.json``; does not make it current."""
     models_dir = config.models_dir(models_dir)
     folder: Path = models_dir / card["version"]
     folder.mkdir(parents=True, exist_ok=False)
     path = folder / MODEL_FILE
-    joblib.dump(model, path, compress=3)
+    data = pickle.dumps(model, protocol=PICKLE_PROTOCOL)
+    path.write_bytes(data)
     card = dict(card)
     card.update(
         {
-            "model_sha256": sha256_file(path),
-            "model_bytes": path.stat().st_size,
+            "model_file": MODEL_FILE,
+            "model_format": f"pickle-{PICKLE_PROTOCOL}",
+            "model_sha256": hashlib.sha256(data).hexdigest(),
+            "model_bytes": len(data),
             "python": platform.python_version(),
             "sklearn": sklearn.__version__,
             "signals_sha256": signals_sha256(),
@@ -123,7 +138,7 @@ def resolve(path: Path | str | None = None, models_dir: Path | None = None) -> P
     else:
         p = Path(path)
         folder = p if p.is_absolute() or p.exists() else models_dir / p
-        if folder.name == MODEL_FILE:
+        if folder.name in MODEL_FORMATS:
             folder = folder.parent
     folder = folder.resolve()
     if models_dir not in folder.parents:
@@ -131,17 +146,40 @@ def resolve(path: Path | str | None = None, models_dir: Path | None = None) -> P
             f"refusing to load {folder}: models are only loaded from {models_dir} "
             "(set PLANCHECK_MODELS_DIR to use another models folder)"
         )
-    if not (folder / MODEL_FILE).is_file():
+    if not any((folder / name).is_file() for name in MODEL_FORMATS):
         raise ModelNotFoundError(f"no {MODEL_FILE} in {folder}; train one with `plancheck train`")
     return folder
 
 
+def model_path(folder: Path, card: dict[str, Any]) -> Path:
+    """The model file ``card`` names in ``folder`` (``model.joblib`` for cards that name none).
+
+    Only the known file names are accepted: a card cannot point the loader elsewhere.
+    """
+    name = str(card.get("model_file", LEGACY_MODEL_FILE))
+    if name not in MODEL_FORMATS:
+        raise ModelIntegrityError(
+            f"model {card.get('version')} names an unknown model file {name!r}; "
+            "retrain with `plancheck train`"
+        )
+    path = Path(folder) / name
+    if not path.is_file():
+        raise ModelNotFoundError(f"no {name} in {folder}; train one with `plancheck train`")
+    return path
+
+
 def load_artifact(folder: Path) -> tuple[PlanModel, dict[str, Any]]:
-    """Verify the joblib file against its card (sha256, scikit-learn version), then load it."""
+    """Verify the model file against its card (sha256, scikit-learn version), then load it.
+
+    ``model.pkl`` is read once: the bytes hashed are the bytes unpickled (C unpickler).
+    ``model.joblib`` (models saved before) is hashed, then loaded with joblib.
+    """
     card = read_card(folder)
-    path = folder / MODEL_FILE
+    path = model_path(folder, card)
+    legacy = path.name == LEGACY_MODEL_FILE
+    data = None if legacy else path.read_bytes()
     expected = card.get("model_sha256")
-    actual = sha256_file(path)
+    actual = sha256_file(path) if data is None else hashlib.sha256(data).hexdigest()
     if expected != actual:
         raise ModelIntegrityError(
             f"{path} does not match its model card (sha256 {actual[:12]}… ≠ {str(expected)[:12]}…); "
@@ -163,4 +201,6 @@ def load_artifact(folder: Path) -> tuple[PlanModel, dict[str, Any]]:
             "src/plancheck/text/fold.py has now (its features would not match); retrain with "
             "`plancheck train`"
         )
-    return joblib.load(path), card
+    if data is None:
+        return joblib.load(path), card
+    return pickle.loads(data), card  # verified against the card's sha256 above

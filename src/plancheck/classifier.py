@@ -1,7 +1,7 @@
 """The trained model and the public ``Classifier`` that answers the contract.
 
 ``PlanModel`` holds the fitted parts (featuriser, element detector, label model, thresholds)
-and is what ``model.joblib`` stores. ``Classifier`` wraps it with the model card and does the
+and is what ``model.pkl`` stores. ``Classifier`` wraps it with the model card and does the
 work for one text or many: one featurisation pass per batch, then vectorised scoring.
 """
 
@@ -102,8 +102,8 @@ class Classifier:
         self.version: str = self.card.get("version", "unversioned")
         fz = model.featurizer
         self._n_word = fz.n_doc_word  # word columns, the lead's included: shown as words
-        self._names = fz.feature_names()
-        self._n_text = len(self._names)
+        self._terms = fz.column_terms()  # feature_names() without prefixes, built faster
+        self._n_text = len(self._terms)
         coef = model.label_model.coef_
         # Contribution of feature j to class k relative to the others: softmax is shift-invariant,
         # so (coef_k - mean coef) × x is the exact, deterministic per-feature effect.
@@ -211,9 +211,9 @@ class Classifier:
             if v <= 0:
                 break
             if j < self._n_word:
-                out.append(("word", self._names[j][2:], v))
+                out.append(("word", self._terms[j], v))
             elif j < self._n_text:
-                out.append(("char", self._names[j][2:], v))
+                out.append(("char", self._terms[j], v))
             elif j < self._n_text + n_sig:
                 out.append(
                     ("signal", _signal_kinds(self.model.signal_feature_names[j - self._n_text]), v)
@@ -230,7 +230,8 @@ class Classifier:
         probs = out["probs"][i]
         k = int(np.argmax(probs))
         # Words without their punctuation: "ads." and "ads" are one reason, shown once.
-        words = {w for s in prep.sentences[a:b] for w in find_words(s)}
+        # One search over the document's sentences (no word crosses the spaces joining them).
+        words = set(find_words(" ".join(prep.sentences[a:b])))
         reasons = reasons_result(
             self._contributions(out["x"], i, k), text, words, language, out["signals"][i]
         )

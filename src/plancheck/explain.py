@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from functools import cache, lru_cache
+from itertools import islice
 from typing import Any, cast
 
 import numpy as np
@@ -104,11 +105,10 @@ def surface_forms(text: str) -> dict[str, str]:
     For a single word, normalisation reduces to the character folds (hamza, ى, ة, digits,
     diacritics, case), so a ``translate`` + ``lower`` per token is enough and cheap.
     """
-    forms: dict[str, str] = {}
-    fold_word = _fold_word
-    for tok in dict.fromkeys(_TOKEN.findall(text)):
-        forms.setdefault(fold_word(tok), tok)
-    return forms
+    tokens = list(dict.fromkeys(_TOKEN.findall(text)))
+    # Pairs in reverse order: a later spelling of a folded form is overwritten by an
+    # earlier one, so each keeps its first spelling (one C-level pass, no Python loop).
+    return dict(zip(map(_fold_word, reversed(tokens)), reversed(tokens), strict=True))
 
 
 def reasons_result(
@@ -160,10 +160,8 @@ def reasons_result(
         elif source == "element":
             add(names[name][lang], w, "element")
     ranked = sorted(scores.items(), key=lambda kv: (-round(kv[1], 9), kv[0]))
-    return [
-        {"term": t, "weight": round(float(w), 4), "source": source_of[t]}
-        for t, w in [(t, w) for t, w in ranked if w > 0 and worth_showing(t)][:MAX_REASONS]
-    ]
+    shown = islice(((t, w) for t, w in ranked if w > 0 and worth_showing(t)), MAX_REASONS)
+    return [{"term": t, "weight": round(float(w), 4), "source": source_of[t]} for t, w in shown]
 
 
 def assemble(

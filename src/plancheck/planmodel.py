@@ -25,7 +25,7 @@ class LinearLabelModel:
 
 @dataclass
 class PlanModel:
-    """Everything fitted; pickled as ``model.joblib``.
+    """Everything fitted; pickled as ``model.pkl`` (``model.joblib`` before).
 
     The label model's features are the document TF-IDF, then the signal features, then the
     eight element scores (see :meth:`stack`).

@@ -15,9 +15,9 @@ import scipy.sparse as sp
 
 from .structure import heading_of, split_clauses
 from .text import normalize, sentence_text, split_sentences
+from .text.normalize import normalize_many
 
 _SEP = "\ue000"  # a private-use character: survives normalisation, never in real text
-_SEP_JOIN = f" {_SEP} "
 
 # Words that name the plan type. Masking them makes the model read the substance instead.
 _MASK = re.compile(
@@ -110,9 +110,8 @@ def prepare(texts: list[str], mask_plan_words: bool = False) -> Prepared:
         headers.extend(h + base if h >= 0 else -1 for h in heading_of(text, spans))
         owner.extend([i] * len(spans))
         offsets.append(len(owner))
-    # One normalize() call for the whole batch: the separator survives it unchanged.
-    joined = normalize(_SEP_JOIN.join(shown)) if shown else ""
-    norm = [s.strip() for s in joined.split(_SEP)] if shown else []
+    # One pass over the whole batch: the separator survives normalisation unchanged.
+    norm = normalize_many(shown, _SEP) if shown else []
     if len(norm) != len(shown):  # pragma: no cover - defensive: fall back to one by one
         norm = [normalize(s) for s in shown]
     if mask_plan_words:

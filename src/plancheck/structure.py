@@ -71,6 +71,8 @@ def split_clauses(sentences: list[str]) -> tuple[list[str], list[int]]:
     out: list[str] = []
     owner: list[int] = []
     for i, s in enumerate(sentences):
+        if not ("," in s or ";" in s or ":" in s or "-" in s):
+            continue  # nothing to cut at (cheaper than the regex, which finds no cut)
         parts = [p for p in _CLAUSE_CUT.split(s) if len(p.split()) >= _CLAUSE_MIN_WORDS]
         if len(parts) >= 2:
             out.extend(parts)

@@ -96,16 +96,16 @@ class TermTable:
                 self._reset()
         state = self._state
         index, chars_of, words_of = state
-        split = [s.split() for s in sentences]
+        split = list(map(str.split, sentences))  # map: C-level loops over the batch's words
         per_sentence = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
         flat = list(chain.from_iterable(split))
-        get = index.get
-        ids = [get(w) for w in flat]
+        ids = list(map(index.get, flat))
         if None in ids:
             ids = [self._add(state, w) if i is None else i for w, i in zip(flat, ids, strict=True)]
         types, inverse = np.unique(np.asarray(ids, dtype=np.int64), return_inverse=True)
-        chars = [chars_of[t] for t in types]
-        words = [words_of[t] for t in types]
+        rows = types.tolist()  # Python ints index lists faster than numpy integers
+        chars = list(map(chars_of.__getitem__, rows))
+        words = list(map(words_of.__getitem__, rows))
         sent_of_word = np.repeat(np.arange(len(sentences)), per_sentence)
         n = len(sentences)
         return (

@@ -116,7 +116,7 @@ def test_reload_loads_a_model_when_none_was_there(make_app, classifier) -> None:
 
 
 def test_failed_reload_keeps_serving_the_old_model(make_app, classifier, plans) -> None:
-    attempts = iter([classifier, ModelIntegrityError("sha256 mismatch for model.joblib")])
+    attempts = iter([classifier, ModelIntegrityError("sha256 mismatch for model.pkl")])
 
     def loader(_dir):
         item = next(attempts)

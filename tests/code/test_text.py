@@ -132,3 +132,137 @@ def test_spans_cover_every_non_space_character(s):
 @given(arabicish)
 def test_spans_cover_arabic_mixtures(s):
     _check_spans(s, split_sentences(s))
+
+
+# --- the faster paths give the answers of the plain ones (issue 13) -------------------------
+
+_SEP = "\ue000"
+_TRICKY = [
+    "Visit https://x.co/a?b=1 or WWW.Example.COM, mail ali@x.sa; ＠handle and #SummerSale_2026",
+    "a@b@c.d #a@b x_@y @@z  \t tabs\u2028line\u00a0nbsp",
+    "حملة #رمضان_كريم على @brand مع hTTp://t.co",
+    "",
+    "   ",
+]
+
+
+def _normalize_before(text: str) -> str:
+    """``normalize`` as written before issue 13: every pattern tried, ``\\s+`` by regex."""
+    import re
+    import unicodedata
+
+    from plancheck.text.fold import _DROP_RX, fold
+    from plancheck.text.normalize import (
+        _EMAIL,
+        _HANDLE,
+        _HASHTAG,
+        _URL,
+        EMAIL_TOKEN,
+        HANDLE_TOKEN,
+        URL_TOKEN,
+        _hashtag_words,
+    )
+
+    s = _DROP_RX.sub("", unicodedata.normalize("NFKC", text))
+    s = _URL.sub(URL_TOKEN, s)
+    s = _EMAIL.sub(EMAIL_TOKEN, s)
+    s = _HASHTAG.sub(_hashtag_words, s)
+    s = _HANDLE.sub(HANDLE_TOKEN, s)
+    return re.sub(r"\s+", " ", fold(s)).strip()
+
+
+def test_normalize_and_normalize_many_equal_the_plain_patterns(corpus_docs):
+    from plancheck.text import sentences
+    from plancheck.text.normalize import normalize_many
+
+    texts = [d.text for d in corpus_docs] + _TRICKY
+    shown = [s for t in texts for s in sentences(t)] + _TRICKY
+    before = [_normalize_before(t) for t in texts]
+    assert [normalize(t) for t in texts] == before
+    assert normalize_many(shown, _SEP) == [_normalize_before(s) for s in shown]
+    assert normalize_many(texts, _SEP) == before
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab @#:/.w W_-\n\tحمل١")), max_size=30)))
+def test_normalize_many_equals_normalize_one_by_one(texts):
+    from plancheck.text.normalize import normalize_many
+
+    assert normalize_many(texts, _SEP) == [_normalize_before(t) for t in texts]
+
+
+def _sentence_spans_before(text: str) -> list[tuple[int, int]]:
+    """``split_sentences`` as written before issue 13 (abbreviation search from the line start)."""
+    import importlib
+
+    m = importlib.import_module("plancheck.text.sentences")
+    out = []
+    for start, end in m._logical_lines(text):
+        line = text[start:end]
+        mk = m._MARKER.match(line)
+        protect = mk.end() if mk else 0
+        cuts = [b.start() + 1 for b in m._INLINE_BULLET.finditer(line, protect)]
+        for e in m._END.finditer(line, protect):
+            if e.group()[0] == ".":
+                w = m._WORD_BEFORE.search(line, 0, e.start())
+                if w and w.group(1).lower().strip(".") in m._ABBREV:
+                    continue
+            cuts.append(e.end())
+        prev = 0
+        for cut in sorted(set(cuts)) + [len(line)]:
+            piece = line[prev:cut]
+            if piece.strip():
+                s = start + prev + len(piece) - len(piece.lstrip())
+                out.append((s, s + len(piece.strip())))
+            prev = cut
+    return out
+
+
+def _shares_before(text: str) -> tuple[float, float]:
+    import importlib
+
+    m = importlib.import_module("plancheck.text.language")
+    s = text
+    if "@" in s or "http" in s or "www." in s:
+        s = m._HANDLE.sub(" ", m._EMAIL.sub(" ", m._URL.sub(" ", s)))
+    ar, lat = len(m._ARABIC_LETTER.findall(s)), len(m._LATIN_LETTER.findall(s))
+    return (0.0, 0.0) if ar + lat == 0 else (ar / (ar + lat), lat / (ar + lat))
+
+
+_DOTS = [
+    "e.g. this. And i.e.\nst. x",
+    ".a. b.\n. c",
+    "Dr.\n. Mr. No. 5. ١. ok",
+    "x" * 50 + "\n. y.",
+]
+
+
+def test_sentence_spans_and_script_shares_equal_the_plain_ones(corpus_docs):
+    from plancheck.text import script_shares
+
+    for t in [d.text for d in corpus_docs] + _TRICKY + _DOTS:
+        assert split_sentences(t) == _sentence_spans_before(t)
+        assert script_shares(t) == _shares_before(t)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("ab .\n\tNo eg١حمل-•:") + ["e.g.", " dr. ", "x" * 45])))
+def test_sentence_spans_equal_the_plain_ones_on_dots(parts):
+    text = "".join(parts)
+    assert split_sentences(text) == _sentence_spans_before(text)
+
+
+def test_split_clauses_equals_the_plain_split(corpus_docs):
+    import importlib
+
+    from plancheck.features import prepare
+
+    m = importlib.import_module("plancheck.structure")
+    sents = prepare([d.text for d in corpus_docs[:1500]]).sentences + ["a, b c d, e f g - h i j"]
+    out, owner = [], []
+    for i, s in enumerate(sents):
+        parts = [p for p in m._CLAUSE_CUT.split(s) if len(p.split()) >= m._CLAUSE_MIN_WORDS]
+        if len(parts) >= 2:
+            out.extend(parts)
+            owner.extend([i] * len(parts))
+    assert m.split_clauses(sents) == (out, owner)

@@ -8,7 +8,13 @@ import pytest
 import sklearn
 
 from plancheck import ModelIntegrityError, ModelNotFoundError, load_model
-from plancheck.artifacts import CARD_FILE, MODEL_FILE, current_version
+from plancheck.artifacts import (
+    CARD_FILE,
+    LEGACY_MODEL_FILE,
+    MODEL_FILE,
+    current_version,
+    sha256_file,
+)
 
 
 def test_card_records_what_the_issue_asks(models_dir, trained_version):
@@ -24,8 +30,12 @@ def test_card_records_what_the_issue_asks(models_dir, trained_version):
         "thresholds",
         "metrics",
         "training",
+        "model_file",
+        "model_format",
     ):
         assert key in card, key
+    assert card["model_file"] == MODEL_FILE == "model.pkl"
+    assert card["model_format"] == "pickle-5"
     assert card["sklearn"] == sklearn.__version__
     assert set(card["metrics"]) == {"dev", "test"}
     assert card["training"]["grid"], "the searched grid is recorded"
@@ -110,3 +120,35 @@ def test_model_files_are_readable_by_other_accounts(models_dir, trained_version)
     folder = models_dir / trained_version
     for path in (folder / CARD_FILE, folder / MODEL_FILE, models_dir / "current"):
         assert path.stat().st_mode & 0o044 == 0o044, (path, oct(path.stat().st_mode))
+
+
+def test_model_saved_as_joblib_before_still_loads(models_dir, copy_of_model, classifier):
+    """Models saved before ``model.pkl`` (``model.joblib``, a card naming no file) load,
+    through the same hash check, and answer exactly as the same model saved now."""
+    import joblib
+
+    (copy_of_model / MODEL_FILE).unlink()
+    joblib.dump(classifier.model, copy_of_model / LEGACY_MODEL_FILE, compress=3)
+    card_path = copy_of_model / CARD_FILE
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    del card["model_file"], card["model_format"]
+    card["model_sha256"] = sha256_file(copy_of_model / LEGACY_MODEL_FILE)
+    card_path.write_text(json.dumps(card), encoding="utf-8")
+    old = load_model("copy-under-test", models_dir)
+    texts = ["Ramadan offer: 20% off for two weeks on Instagram", "خطة حضورنا لثلاث سنوات"]
+    assert old.predict_proba(texts).tobytes() == classifier.predict_proba(texts).tobytes()
+    assert old.classify_many(texts) == classifier.classify_many(texts)
+    data = bytearray((copy_of_model / LEGACY_MODEL_FILE).read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (copy_of_model / LEGACY_MODEL_FILE).write_bytes(bytes(data))
+    with pytest.raises(ModelIntegrityError, match="plancheck train"):
+        load_model("copy-under-test", models_dir)
+
+
+def test_card_naming_an_unknown_model_file_is_refused(models_dir, copy_of_model):
+    card_path = copy_of_model / CARD_FILE
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    card["model_file"] = "../elsewhere.pkl"
+    card_path.write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelIntegrityError, match="unknown model file"):
+        load_model("copy-under-test", models_dir)

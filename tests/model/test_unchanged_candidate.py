@@ -7,11 +7,16 @@ import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
-import joblib
 import pytest
 
 from plancheck import lifecycle
-from plancheck.artifacts import CARD_FILE, MODEL_FILE, current_version, list_versions, set_current
+from plancheck.artifacts import (
+    CARD_FILE,
+    current_version,
+    list_versions,
+    load_artifact,
+    set_current,
+)
 from plancheck.promotion import promote
 
 pytestmark = pytest.mark.slow
@@ -43,7 +48,7 @@ def test_promoting_the_same_model_says_nothing_changed(models: Path) -> None:
 
 def test_retraining_to_the_same_model_makes_no_new_version(models: Path, monkeypatch) -> None:
     cur = current_version(models)
-    same = joblib.load(models / cur / MODEL_FILE)
+    same, _ = load_artifact(models / cur)
     report = json.loads((models / cur / CARD_FILE).read_text(encoding="utf-8"))["training"]
     result = SimpleNamespace(model=same, report=report)
     monkeypatch.setattr(lifecycle, "train", lambda docs, params, progress=None: result)

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import load_model
-from ..artifacts import CARD_FILE, MODEL_FILE
+from ..artifacts import CARD_FILE, model_path, read_card
 from ..errors import (
     BatchRunError,
     BatchUsageError,
@@ -66,8 +66,9 @@ def model_plugin_class() -> type:
 
 
 def model_files(folder: Path) -> dict[str, bytes]:
-
-    return {name: (folder / name).read_bytes() for name in (MODEL_FILE, CARD_FILE)}
+    """The model file its card names (``model.pkl``, or an older ``model.joblib``) and the card."""
+    names = (model_path(folder, read_card(folder)).name, CARD_FILE)
+    return {name: (folder / name).read_bytes() for name in names}
 
 
 def dask_classifier(version: str) -> Classifier:

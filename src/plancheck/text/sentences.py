@@ -68,7 +68,10 @@ def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         cuts.append(b.start() + 1)  # the bullet starts the next sentence
     for e in _END.finditer(line, protect):
         if e.group()[0] == ".":
-            w = _WORD_BEFORE.search(line, 0, e.start())
+            # The word run before the dot has no space in it, so the search may start after
+            # the last space before it (not the one just before the dot: ``$`` also matches
+            # before a final newline): the same match without rescanning the whole line.
+            w = _WORD_BEFORE.search(line, line.rfind(" ", 0, max(e.start() - 1, 0)) + 1, e.start())
             if w and w.group(1).lower().strip(".") in _ABBREV:
                 continue
         cuts.append(e.end())
