@@ -74,3 +74,15 @@ def trained_version(_quick_model) -> str:
 @pytest.fixture(scope="session")
 def classifier(models_dir, trained_version):
     return load_model(models_dir=models_dir)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules with ``slow`` tests first (in collection order), then the rest.
+
+    With xdist's ``--dist loadscope --no-loadscope-reorder`` (pyproject.toml) modules are
+    handed to the workers in this order: the long ones (notebooks, lifecycle, browser, real
+    uvicorn workers) start at once and the many short modules fill in around them, instead
+    of a long module starting last while the other worker idles.
+    """
+    slow = {getattr(item, "module", None) for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: getattr(item, "module", None) not in slow)  # a stable sort

@@ -82,6 +82,7 @@ def test_model_outside_models_folder_is_refused(models_dir, trained_version, tmp
         load_model(outside, models_dir)
 
 
+@pytest.mark.slow
 def test_training_is_deterministic(corpus_docs, models_dir, trained_version):
     """Training again gives the session's quick model (trained by ``train_candidate`` on the
     same corpus with the same parameters, possibly in another xdist worker), exactly."""
