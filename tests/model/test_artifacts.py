@@ -43,40 +43,39 @@ def test_card_records_what_the_issue_asks(models_dir, trained_version):
 
 
 @pytest.fixture
-def copy_of_model(models_dir, trained_version):
-    dst = models_dir / "copy-under-test"
-    if dst.exists():
-        shutil.rmtree(dst)
+def copy_of_model(models_dir, trained_version, tmp_path):
+    """The quick model copied as version ``copy-under-test`` into a models folder of this
+    test's own (the session's folder is shared read-only between xdist workers)."""
+    dst = tmp_path / "models" / "copy-under-test"
     shutil.copytree(models_dir / trained_version, dst)
-    yield dst
-    shutil.rmtree(dst, ignore_errors=True)
+    return dst
 
 
-def test_tampered_artifact_is_refused(models_dir, copy_of_model):
+def test_tampered_artifact_is_refused(copy_of_model):
     path = copy_of_model / MODEL_FILE
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF
     path.write_bytes(bytes(data))
     with pytest.raises(ModelIntegrityError, match="plancheck train"):
-        load_model("copy-under-test", models_dir)
+        load_model("copy-under-test", copy_of_model.parent)
 
 
-def test_other_sklearn_version_is_refused(models_dir, copy_of_model):
+def test_other_sklearn_version_is_refused(copy_of_model):
     card_path = copy_of_model / CARD_FILE
     card = json.loads(card_path.read_text(encoding="utf-8"))
     card["sklearn"] = "0.0.1"
     card_path.write_text(json.dumps(card), encoding="utf-8")
     with pytest.raises(ModelIntegrityError, match="scikit-learn"):
-        load_model("copy-under-test", models_dir)
+        load_model("copy-under-test", copy_of_model.parent)
 
 
-def test_changed_signal_rules_are_refused(models_dir, copy_of_model):
+def test_changed_signal_rules_are_refused(copy_of_model):
     card_path = copy_of_model / CARD_FILE
     card = json.loads(card_path.read_text(encoding="utf-8"))
     card["signals_sha256"] = "0" * 64
     card_path.write_text(json.dumps(card), encoding="utf-8")
     with pytest.raises(ModelIntegrityError, match="signal rules"):
-        load_model("copy-under-test", models_dir)
+        load_model("copy-under-test", copy_of_model.parent)
 
 
 def test_missing_model_is_refused_with_the_fix(tmp_path):
@@ -93,12 +92,17 @@ def test_model_outside_models_folder_is_refused(models_dir, trained_version, tmp
         load_model(outside, models_dir)
 
 
-def test_training_is_deterministic(corpus_docs):
+@pytest.mark.slow
+def test_training_is_deterministic(corpus_docs, models_dir, trained_version):
+    """Training again gives the session's quick model (trained by ``train_candidate`` on the
+    same corpus with the same parameters, possibly in another xdist worker), exactly."""
+    import joblib
+
     from plancheck.train import train
 
     from ..conftest import QUICK
 
-    a = train(corpus_docs, QUICK).model
+    a = joblib.load(models_dir / trained_version / MODEL_FILE)
     b = train(corpus_docs, QUICK).model
     assert np.array_equal(a.label_model.coef_, b.label_model.coef_)
     assert np.array_equal(a.detector.coef_, b.detector.coef_)
@@ -106,13 +110,13 @@ def test_training_is_deterministic(corpus_docs):
     assert a.temperature == b.temperature
 
 
-def test_model_of_another_fold_table_is_refused(models_dir, copy_of_model):
+def test_model_of_another_fold_table_is_refused(copy_of_model):
     card_path = copy_of_model / CARD_FILE
     card = json.loads(card_path.read_text(encoding="utf-8"))
     card["fold_sha256"] = "0" * 64
     card_path.write_text(json.dumps(card), encoding="utf-8")
     with pytest.raises(ModelIntegrityError, match="fold table.*plancheck train"):
-        load_model("copy-under-test", models_dir)
+        load_model("copy-under-test", copy_of_model.parent)
 
 
 def test_model_files_are_readable_by_other_accounts(models_dir, trained_version):
