@@ -29,6 +29,7 @@ const UI = {
     runnerUp: (name, p) => `Runner-up: ${name} (${p})`,
     reasonsToward: (name) => `Words that pushed toward “${name}”`,
     yourText: "Your text, evidence highlighted",
+    yourTextPlain: "Your text",
     signals: "Signals found",
     offline: "Works offline; your text is not stored.",
     present: "Stated",
@@ -97,6 +98,7 @@ const UI = {
     runnerUp: (name, p) => `يليه: ${name} (${p})`,
     reasonsToward: (name) => `كلمات رجّحت «${name}»`,
     yourText: "نصك مع إبراز الشواهد",
+    yourTextPlain: "نصك",
     signals: "الإشارات التي وُجدت",
     offline: "تعمل دون اتصال بالإنترنت؛ لا يُحفظ نصك.",
     present: "مذكور",
@@ -478,6 +480,7 @@ function render(result, text) {
   $("outline-box").hidden = label === "other"; // an outline is a plan's next step
   $("elements-title").textContent = (t("checklist")[label] || t("checklist").strategy);
   $("reasons-title").textContent = t("reasonsToward")(labelName(label, uiLang));
+  $("doc-title").textContent = label === "other" ? t("yourTextPlain") : t("yourText");
   renderElements(result);
   renderDoc(result, text);
   renderSignals(result);
@@ -538,7 +541,8 @@ function renderDoc(result, text) {
   const n = chars.length;
   const cover = [];
   const cuts = new Set([0, n]);
-  for (const item of result.elements || []) {
+  // A text that is not a plan has no elements to show, so none is highlighted in it.
+  for (const item of result.label === "other" ? [] : result.elements || []) {
     if (!item.present) continue;
     for (const span of item.spans || []) {
       const s = Math.max(0, Math.min(n, span[0] | 0));

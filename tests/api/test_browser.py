@@ -292,6 +292,8 @@ def test_a_job_ad_gets_a_verdict_and_no_checklist(page: Page, classifier) -> Non
     expect(page.locator("#summary")).to_have_text(expected["summary"])
     expect(page.locator("#checklist-box")).to_be_hidden()
     expect(page.locator("#outline-box")).to_be_hidden()  # no outline offered for a non-plan
+    expect(page.locator("#doc mark")).to_have_count(0)  # its salary line is no budget
+    expect(page.locator("#doc-title")).to_have_text("Your text")
     expect(page.locator("#label-text")).to_have_text(
         config.display_names()["labels"]["other"]["en"]
     )
