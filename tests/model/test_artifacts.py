@@ -126,7 +126,7 @@ def test_model_files_are_readable_by_other_accounts(models_dir, trained_version)
         assert path.stat().st_mode & 0o044 == 0o044, (path, oct(path.stat().st_mode))
 
 
-def test_model_saved_as_joblib_before_still_loads(models_dir, copy_of_model, classifier):
+def test_model_saved_as_joblib_before_still_loads(copy_of_model, classifier):
     """Models saved before ``model.pkl`` (``model.joblib``, a card naming no file) load,
     through the same hash check, and answer exactly as the same model saved now."""
     import joblib
@@ -138,7 +138,7 @@ def test_model_saved_as_joblib_before_still_loads(models_dir, copy_of_model, cla
     del card["model_file"], card["model_format"]
     card["model_sha256"] = sha256_file(copy_of_model / LEGACY_MODEL_FILE)
     card_path.write_text(json.dumps(card), encoding="utf-8")
-    old = load_model("copy-under-test", models_dir)
+    old = load_model("copy-under-test", copy_of_model.parent)
     texts = ["Ramadan offer: 20% off for two weeks on Instagram", "خطة حضورنا لثلاث سنوات"]
     assert old.predict_proba(texts).tobytes() == classifier.predict_proba(texts).tobytes()
     assert old.classify_many(texts) == classifier.classify_many(texts)
@@ -146,13 +146,13 @@ def test_model_saved_as_joblib_before_still_loads(models_dir, copy_of_model, cla
     data[len(data) // 2] ^= 0xFF
     (copy_of_model / LEGACY_MODEL_FILE).write_bytes(bytes(data))
     with pytest.raises(ModelIntegrityError, match="plancheck train"):
-        load_model("copy-under-test", models_dir)
+        load_model("copy-under-test", copy_of_model.parent)
 
 
-def test_card_naming_an_unknown_model_file_is_refused(models_dir, copy_of_model):
+def test_card_naming_an_unknown_model_file_is_refused(copy_of_model):
     card_path = copy_of_model / CARD_FILE
     card = json.loads(card_path.read_text(encoding="utf-8"))
     card["model_file"] = "../elsewhere.pkl"
     card_path.write_text(json.dumps(card), encoding="utf-8")
     with pytest.raises(ModelIntegrityError, match="unknown model file"):
-        load_model("copy-under-test", models_dir)
+        load_model("copy-under-test", copy_of_model.parent)
