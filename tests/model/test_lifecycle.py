@@ -345,7 +345,11 @@ def test_reload_under_concurrent_requests_loses_none(models, registry):
             for w in workers:
                 w.join(60)
         assert reload.status_code == 200, reload.text
-        assert reload.json() == {"version": b, "previous_version": a, "changed": True}
+        # Every worker also follows models/current on its own: it may have switched to b
+        # between the promotion and this call, and then the reload has nothing left to change.
+        body = reload.json()
+        assert body["version"] == b
+        assert (body["changed"], body["previous_version"]) in {(True, a), (False, b)}, body
         card = httpx.get(f"{url}/v1/model", headers={"X-API-Key": API_KEY}, timeout=30)
         assert card.status_code == 200 and card.json()["version"] == b
 
