@@ -63,6 +63,8 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         neighbour_weight: share of each neighbouring sentence's features added.
         lead_words: when > 0, the document features carry a second word block counting only
             the sentences that start within the first ``lead_words`` words (the lead).
+        drop_chrome: document and lead features skip page furniture (navigation, share bars,
+            page numbers: :mod:`plancheck.text.chrome`); sentence features keep every line.
     """
 
     def __init__(
@@ -74,6 +76,7 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         header_weight: float = 0.5,
         neighbour_weight: float = 0.0,
         lead_words: int = 0,
+        drop_chrome: bool = False,
     ):
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
@@ -82,6 +85,7 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         self.header_weight = header_weight
         self.neighbour_weight = neighbour_weight
         self.lead_words = lead_words
+        self.drop_chrome = drop_chrome
 
     def _vectorizers(self) -> tuple[CountVectorizer, CountVectorizer]:
         word = CountVectorizer(
@@ -109,7 +113,8 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         self.__dict__.pop("_term_table", None)  # built for the previous vocabulary
         sw = word.fit_transform(prepared.sentences)
         sc = char.fit_transform(prepared.sentences)
-        agg = prepared.aggregation()
+        skip = self.drop_chrome
+        agg = prepared.aggregation(skip)
         self.word_ = word
         self.char_ = char
         self.sent_tfidf_ = (
@@ -122,7 +127,7 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         )
         self.lead_tfidf_ = (
             TfidfTransformer(sublinear_tf=True).fit(
-                prepared.lead_aggregation(self.lead_words) @ sw
+                prepared.lead_aggregation(self.lead_words, skip) @ sw
             )
             if self.lead_words
             else None
@@ -176,14 +181,15 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
     def from_counts(
         self, prepared: Prepared, sw: sp.csr_matrix, sc: sp.csr_matrix
     ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        agg = prepared.aggregation()
+        skip = getattr(self, "drop_chrome", False)  # absent from models saved before it
+        agg = prepared.aggregation(skip)
         s_x = sp.hstack(
             [tfidf(self.sent_tfidf_[0], sw), tfidf(self.sent_tfidf_[1], sc)], format="csr"
         )
         blocks = [tfidf(self.doc_tfidf_[0], agg @ sw)]
         lead = getattr(self, "lead_tfidf_", None)  # absent from models saved before leads
         if lead is not None:
-            blocks.append(tfidf(lead, prepared.lead_aggregation(self.lead_words) @ sw))
+            blocks.append(tfidf(lead, prepared.lead_aggregation(self.lead_words, skip) @ sw))
         blocks.append(tfidf(self.doc_tfidf_[1], agg @ sc))
         d_x = sp.hstack(blocks, format="csr")
         ctx = prepared.context(self.header_weight, self.neighbour_weight)

@@ -15,6 +15,7 @@ import scipy.sparse as sp
 
 from .structure import heading_of, split_clauses
 from .text import normalize, sentence_text, split_sentences
+from .text.chrome import is_chrome
 from .text.normalize import normalize_many
 
 _SEP = "\ue000"  # a private-use character: survives normalisation, never in real text
@@ -41,6 +42,8 @@ class Prepared:
     #: clauses of sentences that list several things, and the sentence each belongs to
     clauses: list[str] = field(default_factory=list)
     clause_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    #: per sentence, whether it is page furniture (:mod:`plancheck.text.chrome`)
+    chrome: np.ndarray | None = None
 
     @property
     def n_docs(self) -> int:
@@ -71,7 +74,18 @@ class Prepared:
             (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)
         )
 
-    def lead_aggregation(self, max_words: int) -> sp.csr_matrix:
+    def _kept(self, skip_chrome: bool) -> np.ndarray:
+        """Sentences the document features count: all, or all but page furniture (unless a
+        text is nothing but furniture, which is then counted whole)."""
+        n_s = len(self.sentences)
+        if not skip_chrome or self.chrome is None or not n_s:
+            return np.ones(n_s, dtype=bool)
+        content = np.bincount(
+            self.doc_of_sentence, weights=~self.chrome, minlength=self.n_docs
+        ).astype(bool)
+        return ~self.chrome | ~content[self.doc_of_sentence]
+
+    def lead_aggregation(self, max_words: int, skip_chrome: bool = False) -> sp.csr_matrix:
         """(n_docs × n_sentences) 0/1: the sentences that start within a text's first words.
 
         A news report, case study or board paper says what it is about in its title and lead;
@@ -80,16 +94,18 @@ class Prepared:
         """
         n_s = len(self.sentences)
         words = np.fromiter((len(s.split()) for s in self.sentences), dtype=np.int64, count=n_s)
+        kept = self._kept(skip_chrome)
+        words = words * kept  # furniture neither counts nor pushes the lead further down
         before = np.cumsum(words) - words  # words before each sentence, over the whole batch
         start = before - before[self.offsets[self.doc_of_sentence]]  # within its own text
-        keep = np.flatnonzero(start < max_words)
+        keep = np.flatnonzero((start < max_words) & kept)
         data = np.ones(keep.size, dtype=np.float32)
         return sp.csr_matrix((data, (self.doc_of_sentence[keep], keep)), shape=(self.n_docs, n_s))
 
-    def aggregation(self) -> sp.csr_matrix:
+    def aggregation(self, skip_chrome: bool = False) -> sp.csr_matrix:
         """(n_docs × n_sentences) 0/1 matrix: document counts = this @ sentence counts."""
         n_s = len(self.sentences)
-        data = np.ones(n_s, dtype=np.float32)
+        data = self._kept(skip_chrome).astype(np.float32)
         return sp.csr_matrix(
             (data, (self.doc_of_sentence, np.arange(n_s))), shape=(self.n_docs, n_s)
         )
@@ -114,6 +130,7 @@ def prepare(texts: list[str], mask_plan_words: bool = False) -> Prepared:
     norm = normalize_many(shown, _SEP) if shown else []
     if len(norm) != len(shown):  # pragma: no cover - defensive: fall back to one by one
         norm = [normalize(s) for s in shown]
+    chrome = np.fromiter((is_chrome(s) for s in norm), dtype=bool, count=len(norm))
     if mask_plan_words:
         norm = [_MASK.sub(MASK_TOKEN, s) for s in norm]
     clauses, clause_of = split_clauses(norm)
@@ -126,4 +143,5 @@ def prepare(texts: list[str], mask_plan_words: bool = False) -> Prepared:
         header_of=np.asarray(headers, dtype=np.int64),
         clauses=clauses,
         clause_of=np.asarray(clause_of, dtype=np.int64),
+        chrome=chrome,
     )

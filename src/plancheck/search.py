@@ -67,6 +67,10 @@ class TrainParams:
     #: macro-F1 with a 50-word lead (60 and 80 within noise of it), the test split unchanged
     #: (2026-12-03, bench/RESULTS.md).
     lead_words: int = 50
+    #: Document and lead features skip page furniture (navigation, share and cookie bars,
+    #: page numbers, view counts: :mod:`plancheck.text.chrome`); scraped texts carry it in
+    #: their lead, where it says where the text was found, not what it is about.
+    drop_chrome: bool = True
     #: Whether the label model re-weighs the n-gram logits with the substance signals and the
     #: element scores (the stage-two grid below). Off: the label is the word model alone, and
     #: signals and elements explain it. On two sets of real published texts, stage two cost

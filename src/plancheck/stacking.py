@@ -114,6 +114,7 @@ class _Variant:
             min_df=params.min_df,
             max_char_features=params.max_char_features,
             lead_words=params.lead_words,
+            drop_chrome=params.drop_chrome,
         ).fit(self.prep)
         self.s_x, self.d_x = self.fz.transform(self.prep)
         # What stage one fits on: character n-grams down-weighted (see TrainParams.char_weight).

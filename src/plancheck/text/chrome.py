@@ -1,0 +1,60 @@
+"""Page furniture: the lines a web page or PDF adds around a text (navigation, share and
+cookie bars, view counts, page numbers, bylines of the site rather than the writer).
+
+Real documents reach plancheck scraped from portals and document-sharing sites. Their chrome
+says where the text was found, not what it is about, yet it often sits in the lead, where
+the label model looks hardest. The document features skip these lines; the text, its
+sentences and its evidence are left as they are. Lines are matched after
+:func:`plancheck.text.normalize` (lower case, folded Arabic letters, Western digits).
+"""
+
+from __future__ import annotations
+
+import re
+
+#: A line longer than this is prose, whatever it starts with.
+MAX_WORDS = 10
+
+# Openings of navigation and furniture lines, English, French and Arabic (normalised forms:
+# ه for ة, ا for أ/إ/آ, ي for ى/ئ). A bare word ("share", «شارك») only when nothing but a
+# separator, a colon or a count follows: "Share your story" and «شارك واربح» are content.
+_BARE = (
+    r"home|menu|search|share|print|download|upload|log ?in|sign (?:in|up)|subscribe|tags?"
+    r"|categor(?:y|ies)|comments?|like|reply|follow us|contact us|privacy policy|newsletter"
+    r"|trending|advertisement|sponsored|embed|views?|accueil|partager|الرييسيه|شارك|مشاركه"
+    r"|طباعه|تحميل|تابعونا|تابعنا|التعليقات|اتصل بنا|من نحن|الاهداءات|اعلانات"
+)
+_LEADING = (
+    r"skip to|read more|related (?:articles|posts|stories|news)|posted (?:on|in|by)|post on"
+    r"|we use cookies|accept(?: all)? cookies|this (?:site|website) uses cookies|accessibility"
+    r"|text size|colou?r preference|back to top|all categories|transcript of"
+    r"|(?:previous|next) (?:post|article)|all rights reserved|copyright|©|you may also like"
+    r"|report this|lire aussi|voir aussi|اقرا ايضا|اقرا المزيد|اقرا كذلك|اخر تحديث|اعلن معنا"
+    r"|تسجيل الدخول|الاكثر قراءه|الاكثر مشاهده|(?:اخبار|مواضيع|مقالات) ذات صله"
+    r"|جميع الحقوق محفوظه|حقوق النشر|سياسه الخصوصيه|اضف تعليق|ارسل لصديق|نسخ الرابط"
+)
+_OPENING = re.compile(rf"^[\W_]*(?:(?:{_BARE})[\W_\d]*(?:$|[|›>»/·:•])|(?:{_LEADING})(?:\W|$))")
+# Page numbers and counters: "page 3 of 18", "- 7 -", "12", "صفحه 4", "117 views", "1 of 16".
+_COUNTER = re.compile(
+    r"^[\W_]*(?:(?:page|p\.|صفحه|الصفحه)\s*\d+(?:\s*(?:of|/|من)\s*\d+)?|\d{1,3}(?:\s*(?:of|/|من)\s*\d{1,3})?"
+    r"|\d+\s*(?:views|comments|likes|shares|مشاهده|تعليق))[\W_]*$"
+)
+# Breadcrumbs and menus: short items joined by | › > » with a navigation word among them
+# ("Blog | Accueil | Services", «الرئيسيه › اخبار»); "Instagram | TikTok" is a plan's line.
+_CRUMB = re.compile(r"^(?:[^|›>»\n]{1,30}[|›>»]){2,}[^|›>»\n]{0,30}$")
+_NAV_WORD = re.compile(
+    r"(?:^|[\s|›>»])(?:home|about|about us|contact|blog|news|services|media centre|accueil"
+    r"|الرييسيه|اخبار|الاخبار|من نحن|اتصل بنا|مجتمع|اقتصاد|رياضه|محليات)(?:$|[\s|›>»])"
+)
+
+
+def is_chrome(line: str) -> bool:
+    """Whether a normalised line is page furniture rather than part of the text."""
+    s = line.strip()
+    if not s:
+        return True
+    if len(s.split()) > MAX_WORDS:
+        return False
+    return bool(
+        _OPENING.match(s) or _COUNTER.match(s) or (_CRUMB.match(s) and _NAV_WORD.search(s))
+    )

@@ -1,0 +1,79 @@
+"""Page furniture: what a scraped page adds around a text is not read as the text."""
+
+import numpy as np
+import pytest
+
+from plancheck.features import SentenceFeaturizer, prepare
+from plancheck.text import normalize
+from plancheck.text.chrome import is_chrome
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "الرئيسية / أخبار المحافظات / الكرك",
+        "اقرأ أيضاً: البنك يطلق تطبيقه الجديد",
+        "آخر تحديث GMT09:53:41",
+        "Home > Documents > Social Media Plan",
+        "Home | About | Media Centre",
+        "Page 3 of 18",
+        "- ٧ -",
+        "صفحة ٣ من ١٢",
+        "117 views",
+        "Skip to page content",
+        "Like · Reply · 3h",
+        "We use cookies to improve your experience.",
+        "شارك",
+    ],
+)
+def test_furniture_lines(line):
+    assert is_chrome(normalize(line))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Share your story with us and win a trip",  # ad copy, not a share bar
+        "شارك واربح مع الحملة",
+        "Download our app and get 20% off",
+        "Instagram | TikTok | Snapchat",
+        "Goals:",
+        "Social Media Plan",
+        "2028",
+        "Budget: 40k SAR / month",
+        "تابعونا على انستغرام للعروض اليومية",
+        "Home delivery across Riyadh within two hours for every order this month",
+    ],
+)
+def test_content_lines(line):
+    assert not is_chrome(normalize(line))
+
+
+PLAN = (
+    "Social media plan for Nakheel Dates\n"
+    "We want more families in Jeddah to follow us all year.\n"
+    "Budget 4,000 SAR a month; the marketing manager approves every post."
+)
+SCRAPED = (
+    "Home | About | Documents\nSkip to page content\n117 views\n"
+    + PLAN
+    + "\nPage 1 of 1\nRelated stories\nAll rights reserved."
+)
+
+
+def test_scraped_page_has_the_plans_document_features():
+    texts = [PLAN, SCRAPED, "Our Ramadan offer runs two weeks.", "Hiring a designer in Doha."]
+    prep = prepare(texts * 2)
+    fz = SentenceFeaturizer(min_df=1, lead_words=50, drop_chrome=True).fit(prep)
+    _, d_x = fz.transform(prepare([PLAN, SCRAPED]))
+    np.testing.assert_allclose(d_x[0].toarray(), d_x[1].toarray(), atol=1e-6)
+    # without the option the furniture is read (models saved before it behave as they did)
+    _, d_old = (
+        SentenceFeaturizer(min_df=1, lead_words=50).fit(prep).transform(prepare([PLAN, SCRAPED]))
+    )
+    assert np.abs(d_old[0].toarray() - d_old[1].toarray()).max() > 0.01
+
+
+def test_a_text_of_furniture_only_is_still_read():
+    prep = prepare(["Home | About | Contact\nPage 1 of 2", "Our plan for the year."])
+    assert prep.aggregation(skip_chrome=True)[0].sum() == 2
