@@ -106,7 +106,6 @@ def bind(host: str, port: int, reuse_port: bool, backlog: int = 2048) -> socket.
 
 def worker_pid_header(app: Any) -> Callable[..., Any]:
     """Wrap an ASGI app so every HTTP response says which worker process answered."""
-    pid_header = (b"x-worker-pid", str(os.getpid()).encode())
 
     async def wrapped(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -115,7 +114,8 @@ def worker_pid_header(app: Any) -> Callable[..., Any]:
 
         async def send_with_pid(message: Any) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), pid_header]
+                pid = (b"x-worker-pid", str(os.getpid()).encode())
+                message["headers"] = [*message.get("headers", []), pid]
             await send(message)
 
         await app(scope, receive, send_with_pid)
@@ -128,7 +128,7 @@ def build_app(host: str, port: int, log_level: str) -> Any:
     from api.main import create_app
     from api.settings import Settings
 
-    settings = Settings(host=host, port=port, log_level=log_level)  # the rest: environment
+    settings = Settings(host=host, port=port, log_level=log_level)  # type: ignore[arg-type]
     app = create_app(settings)
     slot = app.state.models
     try:
@@ -138,6 +138,8 @@ def build_app(host: str, port: int, log_level: str) -> Any:
     except Exception as exc:  # serve anyway: /readyz says 503 until a reload succeeds
         log.error(json.dumps({"event": "model_load_failed", "error": str(exc)}))
     app.state.preloaded = True  # the workers' lifespan follows `current`, no second load
+    if getattr(app, "middleware_stack", True) is None:  # Starlette builds it on first call
+        app.middleware_stack = app.build_middleware_stack()
     return app
 
 
@@ -154,6 +156,7 @@ class Prefork:
     access_log: bool = False
     graceful_timeout: float = 30.0
     sock: socket.socket | None = None
+    config: Any = None  # uvicorn.Config, built and loaded before the fork
     children: dict[int, int] = field(default_factory=dict)  # pid -> worker index
     deaths: list[float] = field(default_factory=list)
 
@@ -163,6 +166,7 @@ class Prefork:
         # socket per worker, bound here just before its fork (a port in use fails in the
         # parent) and closed here after it, so only workers hold listening sockets (the
         # kernel would hand a share of the connections to any socket in the group).
+        self.config = self._uvicorn_config()
         self.sock = bind(self.host, self.port, reuse_port=self.reuse_port)
         old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, WAITED)
         gc.freeze()  # objects so far stay out of the collector: their pages stay shared
@@ -180,7 +184,7 @@ class Prefork:
 
     # -- the parent's loop -----------------------------------------------------------
 
-    def _watch(self, old_mask: set[signal.Signals]) -> int:
+    def _watch(self, old_mask: set[int | signal.Signals]) -> int:
         while True:
             info = signal.sigtimedwait(WAITED, 1.0)
             if info is not None and info.si_signo in STOP_SIGNALS:
@@ -223,9 +227,24 @@ class Prefork:
         if self.sock is not None:
             self.sock.close()
 
+    def _uvicorn_config(self) -> Any:
+        """The workers' uvicorn config, loaded here: its imports (protocols, lifespan) are
+        done once, before the fork, and load no event loop."""
+        import uvicorn
+
+        config = uvicorn.Config(
+            worker_pid_header(self.app),
+            log_level=self.log_level.lower(),
+            access_log=self.access_log,
+            lifespan="on",
+            timeout_graceful_shutdown=max(1, int(self.graceful_timeout) - 1),
+        )
+        config.load()
+        return config
+
     # -- a worker --------------------------------------------------------------------
 
-    def _fork(self, index: int, old_mask: set[signal.Signals]) -> int:
+    def _fork(self, index: int, old_mask: set[int | signal.Signals]) -> int:
         if self.reuse_port and self.sock is None:
             self.sock = bind(self.host, self.port, reuse_port=True)
         sys.stdout.flush()
@@ -247,22 +266,15 @@ class Prefork:
             sys.stderr.flush()
             os._exit(code)  # never return into the parent's code (its finally blocks)
 
-    def _serve_in_child(self, old_mask: set[signal.Signals]) -> int:
+    def _serve_in_child(self, old_mask: set[int | signal.Signals]) -> int:
         parent = os.getppid()
         _die_with_parent()
         if os.getppid() != parent:  # the parent died before the line above
             return 1
         import uvicorn
 
-        assert self.sock is not None
-        config = uvicorn.Config(
-            worker_pid_header(self.app),
-            log_level=self.log_level.lower(),
-            access_log=self.access_log,
-            lifespan="on",
-            timeout_graceful_shutdown=max(1, int(self.graceful_timeout) - 1),
-        )
-        server = uvicorn.Server(config)
+        assert self.sock is not None and self.config is not None
+        server = uvicorn.Server(self.config)
 
         def on_stop(_sig: int, _frame: Any) -> None:
             # Before uvicorn serves (a signal blocked since the fork): exit at once. After
@@ -280,7 +292,7 @@ class Prefork:
 
 
 def _reap() -> list[tuple[int, int]]:
-    out = []
+    out: list[tuple[int, int]] = []
     while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)

@@ -1,7 +1,8 @@
 """API CPU per request against in-process ``classify`` (issue 13), measured in one run.
 
 Usage:  .venv/bin/python bench/bench_api_cpu.py [--seconds 10] [--conc 8] [--workers 1]
-        [--models DIR] [--rounds 2]
+        [--models DIR] [--rounds 2] [--server uvicorn|prefork|prefork-reuseport]
+        .venv/bin/python bench/bench_api_cpu.py --compare [--seconds 10] [--rounds 3]
 
 Wall-clock rates swing with the load of a shared machine; CPU seconds do much less. So this
 counts the CPU time (user + system, from /proc) that the uvicorn processes spend per answered
@@ -9,6 +10,12 @@ request, over keep-alive connections from ``--conc`` client threads, and compare
 the CPU time of in-process ``classify`` on the same 300-word texts; rounds alternate (API,
 in-process, API, ...). Also: requests/s, p50/p99, the share of requests each worker served
 (keep-alive distribution) and the time from start to ready. No wrk needed.
+
+``--compare`` starts ``python -m api.serve`` with 1 worker, with 2 workers on one shared
+socket and with 2 workers on one ``SO_REUSEPORT`` socket each, and ``uvicorn --workers 2``,
+all at once, then runs the same keep-alive load on each in turn, round after round: req/s,
+its ratio to 1 worker, p50/p99, CPU seconds of each worker process and requests each
+worker answered (the ``X-Worker-Pid`` header).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -63,16 +71,29 @@ def cpu_seconds(pids: list[int]) -> dict[int, float]:
     return out
 
 
-def start(workers: int, models: str | None) -> tuple[subprocess.Popen[bytes], int, float]:
+#: How each server is started: ``uvicorn --workers N`` (spawned workers, each imports and
+#: loads) or ``python -m api.serve`` (one parent loads, then forks; shared socket or one
+#: SO_REUSEPORT socket per worker).
+SERVERS = {
+    "uvicorn": ["-m", "uvicorn", "api.main:app", "--no-access-log", "--log-level", "warning"],
+    "prefork": ["-m", "api.serve", "--log-level", "WARNING"],
+    "prefork-reuseport": ["-m", "api.serve", "--log-level", "WARNING", "--reuse-port"],
+}
+
+
+def start(
+    workers: int, models: str | None, server: str = "uvicorn"
+) -> tuple[subprocess.Popen[bytes], int, float]:
+    """Start ``server`` with ``workers`` workers on a free port; seconds to the first 200
+    from ``/readyz``."""
     port = free_port()
     env = dict(os.environ, PLANCHECK_LOG_LEVEL="WARNING")
     if models:
         env["PLANCHECK_MODELS_DIR"] = models
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1"]
-        + ["--port", str(port), "--workers", str(workers), "--no-access-log"]
-        + ["--log-level", "warning"],
+        [sys.executable, *SERVERS[server], "--host", "127.0.0.1"]
+        + ["--port", str(port), "--workers", str(workers)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -93,9 +114,22 @@ def start(workers: int, models: str | None) -> tuple[subprocess.Popen[bytes], in
     return proc, port, time.perf_counter() - t0
 
 
-def load(port: int, bodies: list[bytes], conc: int, seconds: float) -> dict[str, float]:
+def workers_of(proc: subprocess.Popen[bytes], server: str, workers: int) -> list[int]:
+    """The pids that serve requests: the process itself with one uvicorn worker, else its
+    children (uvicorn's spawned workers, not its resource tracker; api.serve's forks)."""
+    if server == "uvicorn" and workers == 1:
+        return [proc.pid]
+    kids = [p for p in tree(proc.pid) if p != proc.pid]
+    if server == "uvicorn":
+        kids = [p for p in kids if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+    return kids
+
+
+def load(port: int, bodies: list[bytes], conc: int, seconds: float) -> dict[str, Any]:
+    """``conc`` client threads, each on one keep-alive connection, for ``seconds``."""
     lat: list[float] = []
     errors = [0]
+    by_pid: dict[str, int] = {}  # X-Worker-Pid (api.serve) -> requests answered
     stop_at = time.perf_counter() + seconds
 
     def client(k: int) -> None:
@@ -110,6 +144,8 @@ def load(port: int, bodies: list[bytes], conc: int, seconds: float) -> dict[str,
             r.read()
             lat.append((time.perf_counter() - t) * 1000)
             errors[0] += r.status != 200
+            pid = r.getheader("x-worker-pid", "?")
+            by_pid[pid] = by_pid.get(pid, 0) + 1
 
     t0 = time.perf_counter()
     threads = [threading.Thread(target=client, args=(k,)) for k in range(conc)]
@@ -125,7 +161,81 @@ def load(port: int, bodies: list[bytes], conc: int, seconds: float) -> dict[str,
         "p50_ms": lat[len(lat) // 2],
         "p99_ms": lat[int(0.99 * (len(lat) - 1))],
         "errors": errors[0],
+        "requests_per_worker": sorted(by_pid.values(), reverse=True),
     }
+
+
+#: The servers ``--compare`` runs side by side: (name, server, workers).
+COMPARED = [
+    ("api.serve, 1 worker", "prefork", 1),
+    ("api.serve, 2 workers (shared socket)", "prefork", 2),
+    ("api.serve, 2 workers (SO_REUSEPORT)", "prefork-reuseport", 2),
+    ("uvicorn --workers 2", "uvicorn", 2),
+]
+
+
+def compare(args: argparse.Namespace, bodies: list[bytes]) -> int:
+    """Keep-alive throughput of each server in :data:`COMPARED`, rounds interleaved (all
+    servers started first; an idle one costs nothing), CPU seconds per worker process."""
+    load_before = os.getloadavg()
+    running = []
+    try:
+        for name, server, workers in COMPARED:
+            proc, port, ready = start(workers, args.models, server)
+            running.append((name, server, workers, proc, port, ready))
+        time.sleep(1.0)
+        for *_, port, _ready in running:
+            load(port, bodies, args.conc, 2)  # warm-up
+        results: dict[str, list[dict[str, Any]]] = {name: [] for name, *_ in running}
+        for _ in range(args.rounds):
+            for name, server, workers, proc, port, _ready in running:
+                pids = workers_of(proc, server, workers)
+                before = cpu_seconds(pids)
+                r = load(port, bodies, args.conc, args.seconds)
+                after = cpu_seconds(pids)
+                used = sorted((after[p] - before.get(p, 0.0) for p in after), reverse=True)
+                r["cpu_s_per_worker"] = [round(u, 2) for u in used]
+                r["cpu_ms_per_request"] = 1000 * sum(used) / max(r["requests"], 1)
+                r["load_average_1min"] = round(os.getloadavg()[0], 2)
+                results[name].append(r)
+                print(json.dumps({"server": name, **_rounded(r)}), flush=True)
+    finally:
+        for *_, proc, _port, _ready in running:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(30)
+    print(
+        json.dumps(
+            {
+                "command": "python " + " ".join(sys.argv),
+                "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                "load_average_before_after": [
+                    [round(x, 2) for x in load_before],
+                    [round(x, 2) for x in os.getloadavg()],
+                ],
+            }
+        )
+    )
+    one = max(r["rps"] for r in results[COMPARED[0][0]])
+    print(
+        f"\n| server | req/s (best of {args.rounds}) | × 1 worker | p50 / p99 ms (best round) "
+        "| CPU s per worker (best round) | requests per worker | CPU ms/request |"
+    )
+    print("|---|---:|---:|---|---|---|---:|")
+    for name, runs in results.items():
+        b = max(runs, key=lambda r: r["rps"])
+        print(
+            f"| {name} | {b['rps']:.1f} | {b['rps'] / one:.2f} | "
+            f"{b['p50_ms']:.0f} / {b['p99_ms']:.0f} | {b['cpu_s_per_worker']} | "
+            f"{b['requests_per_worker'] if len(b['requests_per_worker']) > 1 else '-'} | "
+            f"{b['cpu_ms_per_request']:.1f} |"
+        )
+    rates = {n: ", ".join(f"{r['rps']:.1f}" for r in v) for n, v in results.items()}
+    print("\nevery round (req/s): " + "; ".join(f"{n}: {v}" for n, v in rates.items()))
+    return 0
+
+
+def _rounded(r: dict[str, Any]) -> dict[str, Any]:
+    return {k: round(v, 2) if isinstance(v, float) else v for k, v in r.items()}
 
 
 def main() -> int:
@@ -136,6 +246,13 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--docs", type=int, default=200)
     ap.add_argument("--models", default=None)
+    ap.add_argument("--server", choices=sorted(SERVERS), default="uvicorn")
+    ap.add_argument(
+        "--compare",
+        action="store_true",
+        help="api.serve with 1 and 2 workers (shared socket, SO_REUSEPORT) and uvicorn "
+        "--workers 2, interleaved",
+    )
     args = ap.parse_args()
 
     from plancheck import load_model
@@ -143,8 +260,10 @@ def main() -> int:
 
     texts = make_docs([d.text for d in load_corpus()], args.docs)
     bodies = [json.dumps({"text": t}).encode() for t in texts]
+    if args.compare:
+        return compare(args, bodies)
     clf = load_model(models_dir=Path(args.models) if args.models else None)
-    proc, port, ready = start(args.workers, args.models)
+    proc, port, ready = start(args.workers, args.models, args.server)
     try:
         load(port, bodies, args.conc, 2)  # warm-up: every worker's caches
         api, inproc = [], []
