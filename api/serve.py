@@ -1,20 +1,25 @@
 """Serve the API from preforked workers: import and load the model once, then fork.
 
-Usage:  python -m api.serve [--workers N] [--host 127.0.0.1] [--port 8000] [--reuse-port]
+Usage:  python -m api.serve [--workers N] [--host 127.0.0.1] [--port 8000] [--shared-socket]
 
 ``uvicorn api.main:app --workers N`` spawns N fresh interpreters, and each pays the imports
 (scikit-learn, FastAPI, the signal rules: ~3 s on an idle core) and loads the model; on a
 busy 2-core machine, ready took ~10 s with 2 workers (bench/RESULTS.md, issue 13). Here one
 parent process does all of that once, warms the model up with one ``classify``, binds the
-socket and then ``os.fork()``\\ s the workers. Each worker runs a ``uvicorn.Server`` on the
-inherited socket, starts ready (its lifespan only follows ``models/current`` if it changed
+socket and then ``os.fork()``\\ s the workers. Each worker runs a ``uvicorn.Server`` on its
+socket, starts ready (its lifespan only follows ``models/current`` if it changed
 since the parent loaded), and shares the model's pages with the parent and its siblings
 (copy-on-write; ``gc.freeze()`` keeps the collector from writing to them).
 
-With ``--reuse-port`` each worker binds its own ``SO_REUSEPORT`` socket instead, and the
-kernel spreads new connections over the workers by a hash of the client's address and port;
-with the shared socket, whichever worker's event loop wakes first accepts every connection
-waiting. bench/RESULTS.md compares the two for a few keep-alive clients.
+Sockets: each worker listens on its own ``SO_REUSEPORT`` socket (bound in the parent just
+before the worker's fork), and the kernel spreads new connections over them by a hash of the
+client's address and port, so a few keep-alive clients are split about evenly whatever the
+workers are doing. With ``--shared-socket`` all workers accept on one inherited socket
+instead, and whichever worker's event loop wakes first accepts every connection waiting: in
+bench/RESULTS.md, 8 connections opened at once all landed on one of 2 workers in a third of
+the trials (1 in 150 with SO_REUSEPORT). Before binding, the parent checks that nothing else
+listens on the port (an ordinary bind), so a second server fails with "address in use"
+instead of silently taking a share of the connections.
 
 The parent creates no event loop and no Python thread before it forks (uvicorn and anyio
 start clean in each worker). It then waits for signals:
@@ -104,6 +109,15 @@ def bind(host: str, port: int, reuse_port: bool, backlog: int = 2048) -> socket.
     return sock
 
 
+def probe_port(host: str, port: int) -> None:
+    """Raise ``OSError`` (address in use) if a socket listens on ``host:port``, even one with
+    ``SO_REUSEPORT`` (a bind without it conflicts with any listener); nothing is left bound."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is no owner
+        probe.bind((host.strip("[]"), port))
+
+
 def worker_pid_header(app: Any) -> Callable[..., Any]:
     """Wrap an ASGI app so every HTTP response says which worker process answered."""
 
@@ -151,7 +165,7 @@ class Prefork:
     workers: int
     host: str
     port: int
-    reuse_port: bool = False
+    reuse_port: bool = True
     log_level: str = "info"
     access_log: bool = False
     graceful_timeout: float = 30.0
@@ -167,7 +181,10 @@ class Prefork:
         # parent) and closed here after it, so only workers hold listening sockets (the
         # kernel would hand a share of the connections to any socket in the group).
         self.config = self._uvicorn_config()
+        if self.reuse_port:
+            probe_port(self.host, self.port)
         self.sock = bind(self.host, self.port, reuse_port=self.reuse_port)
+        self.port = self.sock.getsockname()[1]  # port 0: the same port for every worker
         old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, WAITED)
         gc.freeze()  # objects so far stay out of the collector: their pages stay shared
         try:
@@ -344,9 +361,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--host", default=os.environ.get("PLANCHECK_HOST", "127.0.0.1"))
     ap.add_argument("--port", type=int, default=int(os.environ.get("PLANCHECK_PORT", "8000")))
     ap.add_argument(
-        "--reuse-port",
+        "--shared-socket",
         action="store_true",
-        help="one SO_REUSEPORT socket per worker instead of one shared socket",
+        help="all workers accept on one socket (default: one SO_REUSEPORT socket each)",
     )
     ap.add_argument(
         "--log-level",
@@ -365,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
         workers=args.workers,
         host=args.host,
         port=args.port,
-        reuse_port=args.reuse_port,
+        reuse_port=not args.shared_socket,
         log_level=args.log_level,
         access_log=args.access_log,
         graceful_timeout=args.graceful_timeout,

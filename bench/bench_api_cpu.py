@@ -1,7 +1,7 @@
 """API CPU per request against in-process ``classify`` (issue 13), measured in one run.
 
 Usage:  .venv/bin/python bench/bench_api_cpu.py [--seconds 10] [--conc 8] [--workers 1]
-        [--models DIR] [--rounds 2] [--server uvicorn|prefork|prefork-reuseport]
+        [--models DIR] [--rounds 2] [--server uvicorn|prefork|prefork-shared]
         .venv/bin/python bench/bench_api_cpu.py --compare [--seconds 10] [--rounds 3]
 
 Wall-clock rates swing with the load of a shared machine; CPU seconds do much less. So this
@@ -11,8 +11,8 @@ the CPU time of in-process ``classify`` on the same 300-word texts; rounds alter
 in-process, API, ...). Also: requests/s, p50/p99, the share of requests each worker served
 (keep-alive distribution) and the time from start to ready. No wrk needed.
 
-``--compare`` starts ``python -m api.serve`` with 1 worker, with 2 workers on one shared
-socket and with 2 workers on one ``SO_REUSEPORT`` socket each, and ``uvicorn --workers 2``,
+``--compare`` starts ``python -m api.serve`` with 1 worker, with 2 workers on one
+``SO_REUSEPORT`` socket each and with 2 workers on one shared socket, and ``uvicorn --workers 2``,
 all at once, then runs the same keep-alive load on each in turn, round after round: req/s,
 its ratio to 1 worker, p50/p99, CPU seconds of each worker process and requests each
 worker answered (the ``X-Worker-Pid`` header).
@@ -72,12 +72,12 @@ def cpu_seconds(pids: list[int]) -> dict[int, float]:
 
 
 #: How each server is started: ``uvicorn --workers N`` (spawned workers, each imports and
-#: loads) or ``python -m api.serve`` (one parent loads, then forks; shared socket or one
-#: SO_REUSEPORT socket per worker).
+#: loads) or ``python -m api.serve`` (one parent loads, then forks; one SO_REUSEPORT socket
+#: per worker, or one shared socket).
 SERVERS = {
     "uvicorn": ["-m", "uvicorn", "api.main:app", "--no-access-log", "--log-level", "warning"],
     "prefork": ["-m", "api.serve", "--log-level", "WARNING"],
-    "prefork-reuseport": ["-m", "api.serve", "--log-level", "WARNING", "--reuse-port"],
+    "prefork-shared": ["-m", "api.serve", "--log-level", "WARNING", "--shared-socket"],
 }
 
 
@@ -168,8 +168,8 @@ def load(port: int, bodies: list[bytes], conc: int, seconds: float) -> dict[str,
 #: The servers ``--compare`` runs side by side: (name, server, workers).
 COMPARED = [
     ("api.serve, 1 worker", "prefork", 1),
-    ("api.serve, 2 workers (shared socket)", "prefork", 2),
-    ("api.serve, 2 workers (SO_REUSEPORT)", "prefork-reuseport", 2),
+    ("api.serve, 2 workers (SO_REUSEPORT)", "prefork", 2),
+    ("api.serve, 2 workers (shared socket)", "prefork-shared", 2),
     ("uvicorn --workers 2", "uvicorn", 2),
 ]
 
@@ -250,7 +250,7 @@ def main() -> int:
     ap.add_argument(
         "--compare",
         action="store_true",
-        help="api.serve with 1 and 2 workers (shared socket, SO_REUSEPORT) and uvicorn "
+        help="api.serve with 1 and 2 workers (SO_REUSEPORT, shared socket) and uvicorn "
         "--workers 2, interleaved",
     )
     args = ap.parse_args()
