@@ -3,6 +3,7 @@
 Usage:  .venv/bin/python bench/bench_api_cpu.py [--seconds 10] [--conc 8] [--workers 1]
         [--models DIR] [--rounds 2] [--server uvicorn|prefork|prefork-shared]
         .venv/bin/python bench/bench_api_cpu.py --compare [--seconds 10] [--rounds 3]
+        .venv/bin/python bench/bench_api_cpu.py --spread 150 [--conc 8]
 
 Wall-clock rates swing with the load of a shared machine; CPU seconds do much less. So this
 counts the CPU time (user + system, from /proc) that the uvicorn processes spend per answered
@@ -16,6 +17,10 @@ in-process, API, ...). Also: requests/s, p50/p99, the share of requests each wor
 all at once, then runs the same keep-alive load on each in turn, round after round: req/s,
 its ratio to 1 worker, p50/p99, CPU seconds of each worker process and requests each
 worker answered (the ``X-Worker-Pid`` header).
+
+``--spread TRIALS`` opens ``--conc`` connections at once, TRIALS times, to api.serve with 2
+workers on one shared socket and with one SO_REUSEPORT socket each, idle and busy, and
+counts how they split over the workers.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +44,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_classify import make_docs  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
+JSON = {"Content-Type": "application/json"}
 
 
 def free_port() -> int:
@@ -234,6 +241,78 @@ def compare(args: argparse.Namespace, bodies: list[bytes]) -> int:
     return 0
 
 
+def _spread_once(port: int, conc: int) -> tuple[int, ...]:
+    """Open ``conc`` connections at once (behind a barrier); requests each worker got."""
+    pids: list[str | None] = [None] * conc
+    barrier = threading.Barrier(conc)
+
+    def client(k: int) -> None:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        barrier.wait()
+        c.connect()
+        c.request("GET", "/healthz")
+        r = c.getresponse()
+        r.read()
+        pids[k] = r.getheader("x-worker-pid")
+        c.close()
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(conc)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    counts = sorted(Counter(pids).values(), reverse=True)
+    return tuple(counts + [0] * (2 - len(counts)))
+
+
+def _busy(port: int, bodies: list[bytes], stop: threading.Event) -> None:
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    i = 0
+    while not stop.is_set():
+        c.request("POST", "/v1/classify", bodies[i % len(bodies)], JSON)
+        c.getresponse().read()
+        i += 1
+
+
+def spread(args: argparse.Namespace, bodies: list[bytes]) -> int:
+    """How ``--conc`` connections opened at once spread over 2 workers, ``--spread`` trials
+    per socket mode, with the workers idle and with both busy (2 other clients classifying
+    on their own keep-alive connections)."""
+    out: dict[str, Any] = {
+        "command": "python " + " ".join(sys.argv),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "load_average_before": [round(x, 2) for x in os.getloadavg()],
+    }
+    for server in ("prefork-shared", "prefork"):
+        proc, port, _ready = start(2, args.models, server)
+        try:
+            time.sleep(1)
+            idle = Counter(_spread_once(port, args.conc) for _ in range(args.spread))
+            stop = threading.Event()
+
+            background = [
+                threading.Thread(target=_busy, args=(port, bodies, stop)) for _ in range(2)
+            ]
+            for t in background:
+                t.start()
+            time.sleep(1)
+            loaded = Counter(_spread_once(port, args.conc) for _ in range(args.spread))
+            stop.set()
+            for t in background:
+                t.join()
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(30)
+        for state, counts in (("idle", idle), ("busy", loaded)):
+            key = f"{server} ({'SO_REUSEPORT' if server == 'prefork' else 'shared socket'})"
+            out[f"{key}, {state}"] = {
+                "/".join(map(str, split)): n for split, n in sorted(counts.items(), reverse=True)
+            }
+    out["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    print(json.dumps(out, indent=2))
+    return 0
+
+
 def _rounded(r: dict[str, Any]) -> dict[str, Any]:
     return {k: round(v, 2) if isinstance(v, float) else v for k, v in r.items()}
 
@@ -253,6 +332,14 @@ def main() -> int:
         help="api.serve with 1 and 2 workers (SO_REUSEPORT, shared socket) and uvicorn "
         "--workers 2, interleaved",
     )
+    ap.add_argument(
+        "--spread",
+        type=int,
+        default=0,
+        metavar="TRIALS",
+        help="how --conc connections opened at once spread over 2 api.serve workers, "
+        "shared socket against SO_REUSEPORT",
+    )
     args = ap.parse_args()
 
     from plancheck import load_model
@@ -262,6 +349,8 @@ def main() -> int:
     bodies = [json.dumps({"text": t}).encode() for t in texts]
     if args.compare:
         return compare(args, bodies)
+    if args.spread:
+        return spread(args, bodies)
     clf = load_model(models_dir=Path(args.models) if args.models else None)
     proc, port, ready = start(args.workers, args.models, args.server)
     try:
