@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# worker processes for `make serve`; empty: one per CPU, at most 4 (api/serve.py)
+WORKERS ?=
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
@@ -28,9 +30,9 @@ model: install
 	@if [ -f models/current ]; then echo "model: using $$(cat models/current)"; \
 	else $(BIN)/plancheck train; fi
 
-## serve: install, train the default model if needed, serve the API and page on http://$(HOST):$(PORT)
+## serve: install, train the default model if needed, serve the API and page on http://$(HOST):$(PORT) (WORKERS=N: worker processes, default one per CPU up to 4)
 serve: model
-	$(BIN)/uvicorn api.main:app --host $(HOST) --port $(PORT)
+	$(BIN)/python -m api.serve --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
 
 ## test: install and run the whole test suite
 test: install

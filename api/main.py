@@ -38,7 +38,10 @@ def create_app(settings: Settings | None = None, loader: Loader | None = None) -
     configure_logging(settings.log_level)
 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await load_at_startup(slot)
+        if app.state.preloaded:  # loaded before a fork (api/serve.py): follow `current` only
+            slot.follow()
+        else:
+            await load_at_startup(slot)
         yield
 
     app = FastAPI(
@@ -52,6 +55,7 @@ def create_app(settings: Settings | None = None, loader: Loader | None = None) -
     )
     app.state.settings = settings
     app.state.models = slot
+    app.state.preloaded = False  # api/serve.py loads the model once before forking workers
     app.state.batcher = MicroBatcher()
 
     secured = [Depends(require_api_key)]
@@ -75,7 +79,8 @@ app = create_app()
 
 
 def main() -> None:
-    """Serve with uvicorn on the configured host and port."""
+    """Serve with uvicorn on the configured host and port, one process (``python -m
+    api.serve`` forks several workers after loading the model once)."""
     import uvicorn  # heavy (~0.15 s): needed only when main() serves, not by the app
 
     s = get_settings()

@@ -7,7 +7,7 @@
 | ``PLANCHECK_MAX_BODY_BYTES`` | 2 MiB | largest JSON request body (413 beyond) |
 | ``PLANCHECK_MAX_UPLOAD_BYTES`` | 10 MiB | largest multipart upload to ``/v1/classify/file`` or ``/v1/outline/file`` (413 beyond) |
 | ``PLANCHECK_MAX_BATCH_ITEMS`` | 100 | most items in one ``/v1/classify/batch`` request (413 beyond) |
-| ``PLANCHECK_HOST`` / ``PLANCHECK_PORT`` | 127.0.0.1 / 8000 | where ``python -m api.main`` listens |
+| ``PLANCHECK_HOST`` / ``PLANCHECK_PORT`` | 127.0.0.1 / 8000 | where ``python -m api.main`` and ``python -m api.serve`` listen |
 | ``PLANCHECK_LOG_LEVEL`` | INFO | level of the JSON request log |
 | ``PLANCHECK_API_KEY`` | unset | when set, every ``/v1/*`` request needs it in ``X-API-Key`` |
 | ``PLANCHECK_ALLOWED_HOSTS`` | 127.0.0.1, localhost, ::1 and ``PLANCHECK_HOST`` | comma-separated ``Host`` names answered (``*`` for any); others get 400 ``invalid_host`` |

@@ -1,6 +1,7 @@
 """Model loading and API start-up, old model file against new (issue 13), in one run.
 
 Usage:  .venv/bin/python bench/bench_startup.py [--models DIR] [--rounds 3] [--workers 2]
+        .venv/bin/python bench/bench_startup.py --servers [--models DIR] [--rounds 3]
 
 The served model of ``--models`` is written in both formats into a temporary models folder
 (``model.pkl``, read by the C unpickler, and ``model.joblib`` with a card that names no file,
@@ -13,6 +14,15 @@ alternating between the two:
   each worker's RSS and PSS (``/proc/<pid>/smaps_rollup``) once ready.
 
 Nothing is written to ``--models``.
+
+``--servers`` compares the servers instead, on the served model written as ``model.pkl``
+into a temporary models folder: ``uvicorn
+api.main:app --workers N`` (each spawned worker imports the app and loads the model) and
+``python -m api.serve --workers N`` (imports and loads once, then forks), rounds alternating:
+seconds from start to the first 200 from ``/readyz`` (and, for api.serve, to answers from
+N distinct worker pids), each worker's RSS and PSS once ready and again after 100
+``/v1/classify`` requests (copy-on-write pages a worker touched are its own by then), and
+the parent's.
 """
 
 from __future__ import annotations
@@ -31,7 +41,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from bench_api_cpu import start, tree  # noqa: E402
+from bench_api_cpu import start, tree, workers_of  # noqa: E402
 
 _LOAD = """
 import json, os, sys, time
@@ -114,12 +124,130 @@ def serve_once(models: Path, workers: int) -> dict[str, Any]:
     return {"ready_s": round(ready, 2), "workers": per_worker}
 
 
+def _all_workers_answer(port: int, n: int, t0: float) -> float | None:
+    """Seconds from ``t0`` until ``n`` distinct ``X-Worker-Pid`` values answered."""
+    import http.client
+
+    seen: set[str] = set()
+    while len(seen) < n and time.perf_counter() - t0 < 120:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        c.request("GET", "/readyz")
+        r = c.getresponse()
+        r.read()
+        c.close()
+        if r.status == 200 and r.getheader("x-worker-pid"):
+            seen.add(r.getheader("x-worker-pid", ""))
+        elif r.getheader("x-worker-pid") is None:
+            return None
+    return time.perf_counter() - t0
+
+
+def _classify(port: int, bodies: list[bytes]) -> None:
+    import http.client
+
+    for body in bodies:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)  # fresh: both workers
+        c.request("POST", "/v1/classify", body, {"Content-Type": "application/json"})
+        c.getresponse().read()
+        c.close()
+
+
+def serve_compare(models: str | None, server: str, workers: int, bodies: list[bytes]) -> Any:
+    t0 = time.perf_counter()
+    proc, port, ready = start(workers, models, server)
+    try:
+        all_ready = _all_workers_answer(port, workers, t0) if server != "uvicorn" else None
+        time.sleep(0.5)
+        pids = workers_of(proc, server, workers)
+        at_ready = [memory_mb(p) for p in pids]
+        _classify(port, bodies)
+        after = [memory_mb(p) for p in pids]
+        parent = memory_mb(proc.pid) if server != "uvicorn" or workers > 1 else None
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
+    return {
+        "ready_s": round(ready, 2),
+        "all_workers_s": None if all_ready is None else round(all_ready, 2),
+        "workers_at_ready": at_ready,
+        "workers_after_100": after,
+        "parent": parent,
+    }
+
+
+def compare_servers(args: argparse.Namespace) -> int:
+    from bench_classify import make_docs
+
+    from plancheck.corpus import load_corpus
+
+    texts = make_docs([d.text for d in load_corpus()], 100)
+    bodies = [json.dumps({"text": t}).encode() for t in texts]
+    tmp = Path(tempfile.mkdtemp(prefix="plancheck-servers-"))
+    try:
+        # the served model as model.pkl (the format training writes now), in a temp folder
+        models = str(both_formats(args.models, tmp)["model.pkl (now)"])
+        return _compare_servers(args, models, bodies)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _compare_servers(args: argparse.Namespace, models: str, bodies: list[bytes]) -> int:
+    names = {"uvicorn": f"uvicorn --workers {args.workers}", "prefork": "python -m api.serve"}
+    load_before = os.getloadavg()
+    runs: dict[str, list[dict[str, Any]]] = {k: [] for k in names}
+    for _ in range(args.rounds):
+        for server in names:
+            r = serve_compare(models, server, args.workers, bodies)
+            r["load_average_1min"] = round(os.getloadavg()[0], 2)
+            runs[server].append(r)
+            print(json.dumps({"server": server, **r}), flush=True)
+    print(
+        json.dumps(
+            {
+                "command": "python " + " ".join(sys.argv),
+                "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                "load_average_before_after": [
+                    [round(x, 2) for x in load_before],
+                    [round(x, 2) for x in os.getloadavg()],
+                ],
+            }
+        )
+    )
+
+    def mem(ws: list[dict[str, float]]) -> str:
+        return ", ".join(f"{w['rss_mb']:.0f} / {w['pss_mb']:.0f}" for w in ws)
+
+    print(
+        f"\n| server, {args.workers} workers | ready s (best of {args.rounds}) | every round | "
+        "all workers answer s (best) | RSS / PSS per worker MB at ready | after 100 requests "
+        "| parent RSS / PSS MB |"
+    )
+    print("|---|---:|---|---:|---|---|---|")
+    for server, name in names.items():
+        v = runs[server]
+        best = min(v, key=lambda r: r["ready_s"])
+        alls = [r["all_workers_s"] for r in v if r["all_workers_s"] is not None]
+        parent = best["parent"]
+        print(
+            f"| {name} | {best['ready_s']:.2f} | {', '.join(str(r['ready_s']) for r in v)} | "
+            f"{f'{min(alls):.2f}' if alls else '-'} | {mem(best['workers_at_ready'])} | "
+            f"{mem(best['workers_after_100'])} | "
+            f"{mem([parent]) if parent and server != 'uvicorn' else '-'} |"
+        )
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--models", type=Path, default=None)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument(
+        "--servers", action="store_true", help="uvicorn --workers N against python -m api.serve"
+    )
     args = ap.parse_args()
+    if args.servers:
+        return compare_servers(args)
     load_before = os.getloadavg()
     tmp = Path(tempfile.mkdtemp(prefix="plancheck-startup-"))
     try:

@@ -32,7 +32,7 @@ from .planmodel import (
 from .planmodel import (
     softmax as softmax,
 )
-from .signals import extract_signals
+from .signals import compile_rules, extract_signals
 from .text import detect_language, find_words, word_count
 
 
@@ -100,6 +100,7 @@ class Classifier:
         self.model = model
         self.card = card or {}
         self.version: str = self.card.get("version", "unversioned")
+        compile_rules()  # the signal rules, once per process: a broken signals.json fails here
         fz = model.featurizer
         self._n_word = fz.n_doc_word  # word columns, the lead's included: shown as words
         self._terms = fz.column_terms()  # feature_names() without prefixes, built faster

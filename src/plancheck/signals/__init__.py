@@ -27,11 +27,13 @@ from ..text.fold import fold_with_offsets
 from .extract import extract_signals
 from .features import signal_features
 from .kinds import FEATURE_NAMES, KINDS, RULES_PATH
+from .rules import compile_rules
 
 __all__ = [
     "FEATURE_NAMES",
     "KINDS",
     "RULES_PATH",
+    "compile_rules",
     "extract_signals",
     "fold_with_offsets",
     "signal_features",

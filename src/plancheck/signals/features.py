@@ -53,6 +53,3 @@ def signal_features(signals: list[dict[str, Any]]) -> list[float]:
         float(counts["channel"] == 0),
     ]
     return values
-
-
-_rules()  # compile once at import: a broken signals.json fails here, not on a request
