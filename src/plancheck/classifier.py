@@ -14,7 +14,7 @@ from typing import Any, cast
 import numpy as np
 import scipy.sparse as sp
 
-from . import config
+from . import config, rows
 from .contract import ItemError, Result
 from .elements import document_scores, with_clauses
 from .errors import InputError, error_item
@@ -32,8 +32,12 @@ from .planmodel import (
 from .planmodel import (
     softmax as softmax,
 )
+from .rows import Rows
 from .signals import extract_signals
 from .text import detect_language, find_words, word_count
+
+#: Batches up to this many texts take the rows path (see ``Classifier.small_batch``).
+SMALL_BATCH = 4
 
 
 def _signal_kinds(feature: str) -> str:
@@ -111,6 +115,9 @@ class Classifier:
         # ``x @ coef.T`` copies a transposed (non-contiguous) coef on every call; one
         # contiguous copy made here gives the same products without that copy.
         self._coef_t = np.ascontiguousarray(coef.T)
+        # Batches up to this size take the rows path (:mod:`plancheck.rows`): the same
+        # results, without scipy.sparse's per-matrix cost, which dominates for one text.
+        self.small_batch = SMALL_BATCH if fz.has_table else 0
 
     # -- public ---------------------------------------------------------------------
 
@@ -160,7 +167,7 @@ class Classifier:
         ``variant`` names one of ``model.variants`` (the same model without some substance
         features) for the ablation in evaluation reports.
         """
-        out = self._score(list(texts))
+        out = self._score(list(texts), small=False)  # variants multiply the sparse ``x``
         if variant is None:
             return np.asarray(out["probs"])
         m = self.model
@@ -170,21 +177,31 @@ class Classifier:
 
     # -- internals --------------------------------------------------------------------
 
-    def _score(self, texts: list[str]) -> dict[str, Any]:
+    def _score(self, texts: list[str], small: bool | None = None) -> dict[str, Any]:
+        """Everything :meth:`_explain` reads, for a batch. ``small`` picks the path: the rows
+        path (few texts) or sparse matrices (many); ``None``: by the batch's size."""
         m = self.model
+        if small is None:
+            small = len(texts) <= self.small_batch
         prep = prepare(texts, m.mask_plan_words)
-        sw, sc = m.featurizer.counts(prep)
-        s_x, d_x = m.featurizer.from_counts(prep, sw, sc)
+        if small:
+            s_x, d_x, c_x = m.featurizer.rows(prep)
+        else:
+            sw, sc = m.featurizer.counts(prep)
+            s_x, d_x = m.featurizer.from_counts(prep, sw, sc)
+            c_x = m.featurizer.clause_features(prep)
         sent = with_clauses(
-            m.detector.sentence_scores(s_x),
-            m.detector.sentence_scores(m.featurizer.clause_features(prep)),
-            prep.clause_of,
+            m.detector.sentence_scores(s_x), m.detector.sentence_scores(c_x), prep.clause_of
         )
         el = document_scores(sent, prep.offsets)
         signals = [extract_signals(t) for t in texts]
         sig = signal_matrix(signals)
         words = [word_count(t) for t in texts]
-        x = m.stack(d_x, sig, el)
+        if small:
+            dense = rows.from_dense(np.hstack([sig, el]).astype(np.float32))
+            x: sp.csr_matrix | Rows = rows.hstack([d_x, dense])  # as PlanModel.stack
+        else:
+            x = m.stack(d_x, sig, el)
         logits = np.asarray(x @ self._coef_t) + m.label_model.intercept_
         temps = m.temperatures_for(words)
         probs = softmax(logits / temps[:, None])
@@ -198,7 +215,9 @@ class Classifier:
             "words": words,
         }
 
-    def _contributions(self, x: sp.csr_matrix, i: int, k: int) -> list[tuple[str, str, float]]:
+    def _contributions(
+        self, x: sp.csr_matrix | Rows, i: int, k: int
+    ) -> list[tuple[str, str, float]]:
         # Row i read straight from the CSR arrays: ``x[i]`` builds a matrix per document.
         a, b = x.indptr[i], x.indptr[i + 1]
         idx = x.indices[a:b]
