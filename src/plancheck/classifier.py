@@ -37,7 +37,7 @@ from .signals import extract_signals
 from .text import detect_language, find_words, word_count
 
 #: Batches up to this many texts take the rows path (see ``Classifier.small_batch``).
-SMALL_BATCH = 4
+SMALL_BATCH = 8
 
 
 def _signal_kinds(feature: str) -> str:
