@@ -2,7 +2,9 @@
 
 ``PlanModel`` holds the fitted parts (featuriser, element detector, label model, thresholds)
 and is what ``model.pkl`` stores. ``Classifier`` wraps it with the model card and does the
-work for one text or many: one featurisation pass per batch, then vectorised scoring.
+work for one text or many: one featurisation pass per batch, then vectorised scoring. A batch
+of up to ``small_batch`` texts (``classify`` included) is scored on plain numpy arrays
+(:mod:`plancheck.rows`) instead of scipy.sparse matrices, with bitwise-equal results.
 """
 
 from __future__ import annotations
