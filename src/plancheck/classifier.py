@@ -3,8 +3,9 @@
 ``PlanModel`` holds the fitted parts (featuriser, element detector, label model, thresholds)
 and is what ``model.pkl`` stores. ``Classifier`` wraps it with the model card and does the
 work for one text or many: one featurisation pass per batch, then vectorised scoring. A batch
-of up to ``small_batch`` texts (``classify`` included) is scored on plain numpy arrays
-(:mod:`plancheck.rows`) instead of scipy.sparse matrices, with bitwise-equal results.
+of up to ``small_batch`` texts (``classify`` included, long texts excepted) is scored on plain
+numpy arrays (:mod:`plancheck.rows`) instead of scipy.sparse matrices, with bitwise-equal
+results.
 """
 
 from __future__ import annotations
@@ -38,8 +39,11 @@ from .rows import Rows
 from .signals import extract_signals
 from .text import detect_language, find_words, word_count
 
-#: Batches up to this many texts take the rows path (see ``Classifier.small_batch``).
+#: Batches up to this many texts, and this many characters in all, take the rows path (see
+#: ``Classifier.small_batch``): per text it costs 0.65 of the sparse path for one 300-word
+#: text, 0.9 for eight, as much at 3,000 words and 1.06 at 10,000 (bench/RESULTS.md).
 SMALL_BATCH = 8
+SMALL_BATCH_CHARS = 20_000
 
 
 def _signal_kinds(feature: str) -> str:
@@ -184,7 +188,7 @@ class Classifier:
         path (few texts) or sparse matrices (many); ``None``: by the batch's size."""
         m = self.model
         if small is None:
-            small = len(texts) <= self.small_batch
+            small = len(texts) <= self.small_batch and sum(map(len, texts)) <= SMALL_BATCH_CHARS
         prep = prepare(texts, m.mask_plan_words)
         if small:
             s_x, d_x, c_x = m.featurizer.rows(prep)

@@ -71,11 +71,17 @@ def texts() -> list[str]:
     return out
 
 
+def _through_rows(classifier, text: str, doc_id: int):
+    """``classify`` forced onto the rows path (a text past ``SMALL_BATCH_CHARS`` included)."""
+    return classifier._explain(0, text, classifier._score([text], small=True), doc_id)
+
+
 def test_single_texts_equal_the_batch(classifier, texts):
     assert len(texts) > classifier.small_batch  # one batch: the sparse path
     batch = classifier.classify_many(texts, ids=list(range(len(texts))))
     for i, text in enumerate(texts):
         assert classifier.classify(text, id=i) == batch[i], f"text #{i}: {text[:60]!r}"
+        assert _through_rows(classifier, text, i) == batch[i], f"text #{i}: {text[:60]!r}"
 
 
 def test_small_batches_equal_the_batch(classifier, texts):
