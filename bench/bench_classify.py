@@ -11,6 +11,11 @@ On the same 300-word documents built from the corpus, best of ``--reps`` interle
 Then one document at a time (p50/p99 for plancheck ``classify`` and fastText), and the cost
 of ``classify_many`` at 100, 300, 1,000 and 3,000 words (is it linear?).
 
+Single documents, old path against new: ``classify`` of 100-, 300- and 1,000-word texts
+through the sparse batch path (what ``classify`` did before the rows path) and through the
+rows path, the two alternating text by text in one run; wall p50/p99 and CPU p50. Only this
+part, without fastText:  .venv/bin/python bench/bench_classify.py --paths-only
+
 fastText is the yardstick, so it is never skipped: when ``import fasttext`` fails, the
 benchmark installs the ``fasttext`` extra (``fasttext-wheel``) into this interpreter with pip
 first. The process pins itself to one core and one BLAS thread before importing numpy.
@@ -130,6 +135,74 @@ def latencies(calls: dict[str, Callable[[str], object]], texts: list[str]) -> di
     return out
 
 
+def single_paths(clf: Any, texts_by_words: dict[int, list[str]]) -> dict[str, Any]:
+    """``classify`` one text at a time through the sparse path (``small_batch = 0``: every
+    batch, one text included, goes through the scipy.sparse matrices) and the rows path,
+    alternating per text (which goes first alternates too); ms per call."""
+    rows_k = clf.small_batch
+    out: dict[str, Any] = {}
+    try:
+        for words, texts in texts_by_words.items():
+            clf.classify_many(texts)  # warm: the term table knows these words
+            wall: dict[str, list[float]] = {"sparse": [], "rows": []}
+            cpu: dict[str, list[float]] = {"sparse": [], "rows": []}
+            for i, x in enumerate(texts):
+                order = [("sparse", 0), ("rows", rows_k)]
+                for name, k in order if i % 2 else order[::-1]:
+                    clf.small_batch = k
+                    t, c = time.perf_counter(), time.process_time()
+                    clf.classify(x)
+                    wall[name].append((time.perf_counter() - t) * 1000)
+                    cpu[name].append((time.process_time() - c) * 1000)
+            out[str(words)] = {
+                name: {
+                    "p50": round(pct(wall[name], 0.5), 2),
+                    "p99": round(pct(wall[name], 0.99), 2),
+                    "cpu_p50": round(pct(cpu[name], 0.5), 2),
+                }
+                for name in wall
+            }
+            s, r = out[str(words)]["sparse"]["p50"], out[str(words)]["rows"]["p50"]
+            out[str(words)]["p50_sparse_over_rows"] = round(s / r, 2)
+    finally:
+        clf.small_batch = rows_k
+    return out
+
+
+def paths_only(models: Path | None, n: int) -> int:
+    """Single-document ``classify``: the sparse path against the rows path (no fastText)."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    from plancheck import load_model
+    from plancheck.corpus import load_corpus
+
+    clf = load_model(models_dir=models)
+    corpus = [d.text for d in load_corpus()]
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    by_words = {w: make_docs(corpus, n, words=w, seed=w) for w in (100, 300, 1000)}
+    paths = single_paths(clf, by_words)
+    out = {
+        "command": "python " + " ".join(sys.argv),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "load_average_before_after": [load_before, [round(x, 2) for x in os.getloadavg()]],
+        "model": clf.version,
+        "texts_per_length": n,
+        "single_ms": paths,
+    }
+    print(json.dumps(out, indent=2))
+    print(
+        "\n| words | sparse p50 | sparse p99 | rows p50 | rows p99 | sparse CPU p50 | rows CPU p50 |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for w, v in paths.items():
+        a, b = v["sparse"], v["rows"]
+        print(
+            f"| {w} | {a['p50']} | {a['p99']} | {b['p50']} | {b['p99']} "
+            f"| {a['cpu_p50']} | {b['cpu_p50']} |"
+        )
+    return 0
+
+
 def pct(values: list[float], q: float) -> float:
     v = sorted(values)
     return v[min(len(v) - 1, int(round(q * (len(v) - 1))))]
@@ -141,7 +214,14 @@ def main() -> int:
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--single", type=int, default=300, help="documents for p50/p99")
     ap.add_argument("--models", type=Path, default=None)
+    ap.add_argument(
+        "--paths-only",
+        action="store_true",
+        help="only single-document classify, sparse path against rows path (no fastText)",
+    )
     args = ap.parse_args()
+    if args.paths_only:
+        return paths_only(args.models, args.single)
     ft = ensure_fasttext()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -177,6 +257,9 @@ def main() -> int:
         },
         texts[: args.single],
     )
+    paths = single_paths(
+        clf, {w: make_docs([d.text for d in docs], 100, words=w, seed=w) for w in (100, 300, 1000)}
+    )
     lengths = {}
     for words, n in ((100, 300), (300, 200), (1000, 80), (3000, 30)):
         sample = make_docs([d.text for d in docs], n, words=words, seed=words)
@@ -197,6 +280,7 @@ def main() -> int:
             k: {"p50": round(pct(v, 0.5), 2), "p99": round(pct(v, 0.99), 2)}
             for k, v in lat.items()
         },
+        "single_sparse_vs_rows_ms": paths,
         "classify_many_by_length": {
             w: {k: round(x, 2) for k, x in v.items()} for w, v in lengths.items()
         },

@@ -2,7 +2,10 @@
 
 ``PlanModel`` holds the fitted parts (featuriser, element detector, label model, thresholds)
 and is what ``model.pkl`` stores. ``Classifier`` wraps it with the model card and does the
-work for one text or many: one featurisation pass per batch, then vectorised scoring.
+work for one text or many: one featurisation pass per batch, then vectorised scoring. A batch
+of up to ``small_batch`` texts (``classify`` included, long texts excepted) is scored on plain
+numpy arrays (:mod:`plancheck.rows`) instead of scipy.sparse matrices, with bitwise-equal
+results.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any, cast
 import numpy as np
 import scipy.sparse as sp
 
-from . import config
+from . import config, rows
 from .contract import ItemError, Result
 from .elements import document_scores, with_clauses
 from .errors import InputError, error_item
@@ -32,8 +35,15 @@ from .planmodel import (
 from .planmodel import (
     softmax as softmax,
 )
+from .rows import Rows
 from .signals import compile_rules, extract_signals
 from .text import detect_language, find_words, word_count
+
+#: Batches up to this many texts, and this many characters in all, take the rows path (see
+#: ``Classifier.small_batch``): per text it costs 0.65 of the sparse path for one 300-word
+#: text, 0.9 for eight, as much at 3,000 words and 1.06 at 10,000 (bench/RESULTS.md).
+SMALL_BATCH = 8
+SMALL_BATCH_CHARS = 20_000
 
 
 def _signal_kinds(feature: str) -> str:
@@ -112,6 +122,9 @@ class Classifier:
         # ``x @ coef.T`` copies a transposed (non-contiguous) coef on every call; one
         # contiguous copy made here gives the same products without that copy.
         self._coef_t = np.ascontiguousarray(coef.T)
+        # Batches up to this size take the rows path (:mod:`plancheck.rows`): the same
+        # results, without scipy.sparse's per-matrix cost, which dominates for one text.
+        self.small_batch = SMALL_BATCH if fz.has_table else 0
 
     # -- public ---------------------------------------------------------------------
 
@@ -161,7 +174,7 @@ class Classifier:
         ``variant`` names one of ``model.variants`` (the same model without some substance
         features) for the ablation in evaluation reports.
         """
-        out = self._score(list(texts))
+        out = self._score(list(texts), small=False)  # variants multiply the sparse ``x``
         if variant is None:
             return np.asarray(out["probs"])
         m = self.model
@@ -171,21 +184,31 @@ class Classifier:
 
     # -- internals --------------------------------------------------------------------
 
-    def _score(self, texts: list[str]) -> dict[str, Any]:
+    def _score(self, texts: list[str], small: bool | None = None) -> dict[str, Any]:
+        """Everything :meth:`_explain` reads, for a batch. ``small`` picks the path: the rows
+        path (few texts) or sparse matrices (many); ``None``: by the batch's size."""
         m = self.model
+        if small is None:
+            small = len(texts) <= self.small_batch and sum(map(len, texts)) <= SMALL_BATCH_CHARS
         prep = prepare(texts, m.mask_plan_words)
-        sw, sc = m.featurizer.counts(prep)
-        s_x, d_x = m.featurizer.from_counts(prep, sw, sc)
+        if small:
+            s_x, d_x, c_x = m.featurizer.rows(prep)
+        else:
+            sw, sc = m.featurizer.counts(prep)
+            s_x, d_x = m.featurizer.from_counts(prep, sw, sc)
+            c_x = m.featurizer.clause_features(prep)
         sent = with_clauses(
-            m.detector.sentence_scores(s_x),
-            m.detector.sentence_scores(m.featurizer.clause_features(prep)),
-            prep.clause_of,
+            m.detector.sentence_scores(s_x), m.detector.sentence_scores(c_x), prep.clause_of
         )
         el = document_scores(sent, prep.offsets)
         signals = [extract_signals(t) for t in texts]
         sig = signal_matrix(signals)
         words = [word_count(t) for t in texts]
-        x = m.stack(d_x, sig, el)
+        if small:
+            dense = rows.from_dense(np.hstack([sig, el]).astype(np.float32))
+            x: sp.csr_matrix | Rows = rows.hstack([d_x, dense])  # as PlanModel.stack
+        else:
+            x = m.stack(d_x, sig, el)
         logits = np.asarray(x @ self._coef_t) + m.label_model.intercept_
         temps = m.temperatures_for(words)
         probs = softmax(logits / temps[:, None])
@@ -199,7 +222,9 @@ class Classifier:
             "words": words,
         }
 
-    def _contributions(self, x: sp.csr_matrix, i: int, k: int) -> list[tuple[str, str, float]]:
+    def _contributions(
+        self, x: sp.csr_matrix | Rows, i: int, k: int
+    ) -> list[tuple[str, str, float]]:
         # Row i read straight from the CSR arrays: ``x[i]`` builds a matrix per document.
         a, b = x.indptr[i], x.indptr[i + 1]
         idx = x.indices[a:b]

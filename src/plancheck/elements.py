@@ -15,6 +15,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
 from .config import ELEMENTS
+from .rows import Rows
 
 
 def sentence_targets(
@@ -74,7 +75,7 @@ class ElementDetector(BaseEstimator):
         self.intercept_ = np.asarray([b for _, b in fits], dtype=np.float32)
         return self
 
-    def sentence_scores(self, X: sp.csr_matrix) -> np.ndarray:
+    def sentence_scores(self, X: sp.csr_matrix | Rows) -> np.ndarray:
         """(n_sentences × 8) probabilities that the sentence states each element."""
         check_is_fitted(self, "coef_")
         if X.shape[0] == 0:

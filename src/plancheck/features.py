@@ -18,10 +18,12 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 from sklearn.utils.validation import check_is_fitted
 
+from . import rows
 from .prepared import _MASK as _MASK
 from .prepared import MASK_TOKEN as MASK_TOKEN
 from .prepared import Prepared as Prepared
 from .prepared import prepare as prepare
+from .rows import Rows
 from .termtable import TermTable
 
 
@@ -148,9 +150,14 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         """(word, char) counts equal to ``word_.transform`` and ``char_.transform``, faster:
         each distinct word is analysed once (see :mod:`plancheck.termtable`)."""
         check_is_fitted(self, "word_")
-        if tuple(self.word_ngrams) not in ((1, 1), (1, 2)):  # the table knows uni/bigrams only
+        if not self.has_table:
             return self.word_.transform(sentences), self.char_.transform(sentences)
         return self._table().counts(sentences)
+
+    @property
+    def has_table(self) -> bool:
+        """Whether the term table can count (it knows word unigrams and bigrams only)."""
+        return tuple(self.word_ngrams) in ((1, 1), (1, 2))
 
     def char_counts(self, sentences: list[str]) -> sp.csr_matrix:
         """``char_wb`` counts, equal to ``self.char_.transform`` but much faster."""
@@ -194,6 +201,44 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         d_x = sp.hstack(blocks, format="csr")
         ctx = prepared.context(self.header_weight, self.neighbour_weight)
         return (ctx @ s_x).astype(np.float32).tocsr(), d_x.astype(np.float32).tocsr()
+
+    def rows(self, prepared: Prepared) -> tuple[Rows, Rows, Rows]:
+        """:meth:`transform` and :meth:`clause_features` for a few documents, on plain arrays
+        (:mod:`plancheck.rows`): the same numbers in the same layout, without building and
+        checking a dozen sparse matrices. Needs the term table (:attr:`has_table`).
+
+        Returns:
+            (sentence features with their context, document features, clause features).
+        """
+        check_is_fitted(self, "word_")
+        n_s, skip = len(prepared.sentences), getattr(self, "drop_chrome", False)
+        # Sentences and clauses in one pass: every row is counted and weighted on its own.
+        w, c = self._table().count_rows(prepared.sentences + prepared.clauses)
+        x = rows.hstack([rows.tfidf(self.sent_tfidf_[0], w), rows.tfidf(self.sent_tfidf_[1], c)])
+        sw, sc = w.take(0, n_s), c.take(0, n_s)
+        ctx = rows.from_entries(
+            *prepared.context_entries(self.header_weight, self.neighbour_weight), (n_s, n_s)
+        )
+        n_docs = prepared.n_docs
+        agg = rows.Rows(
+            prepared.kept(skip).astype(np.float32),
+            np.arange(n_s, dtype=np.int64),
+            prepared.offsets.astype(np.int64),
+            n_s,
+        )
+        blocks = [rows.tfidf(self.doc_tfidf_[0], rows.matmat(agg, sw))]
+        lead = getattr(self, "lead_tfidf_", None)
+        if lead is not None:
+            keep = prepared.lead_sentences(self.lead_words, skip)
+            first = rows.Rows(
+                np.ones(keep.size, dtype=np.float32),
+                keep.astype(np.int64),
+                np.searchsorted(prepared.doc_of_sentence[keep], np.arange(n_docs + 1)),
+                n_s,
+            )
+            blocks.append(rows.tfidf(lead, rows.matmat(first, sw)))
+        blocks.append(rows.tfidf(self.doc_tfidf_[1], rows.matmat(agg, sc)))
+        return rows.matmat(ctx, x.take(0, n_s)), rows.hstack(blocks), x.take(n_s, x.shape[0])
 
     def clause_features(self, prepared: Prepared) -> sp.csr_matrix:
         """Sentence-level TF-IDF of each clause (rows follow ``prepared.clauses``)."""

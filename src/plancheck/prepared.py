@@ -58,6 +58,14 @@ class Prepared:
         neighbours', without merging their evidence.
         """
         n = len(self.sentences)
+        rows, cols, vals = self.context_entries(header, neighbours)
+        return sp.csr_matrix((vals, (rows, cols)), shape=(n, n))
+
+    def context_entries(
+        self, header: float, neighbours: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, cols, weights) of :meth:`context`'s entries, before duplicates are summed."""
+        n = len(self.sentences)
         rows, cols, vals = [np.arange(n)], [np.arange(n)], [np.ones(n, dtype=np.float32)]
         if header and self.header_of is not None:
             has = np.flatnonzero(self.header_of >= 0)
@@ -70,11 +78,9 @@ class Prepared:
             rows += [i, i + 1]
             cols += [i + 1, i]
             vals += [np.full(i.size, neighbours, dtype=np.float32)] * 2
-        return sp.csr_matrix(
-            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)
-        )
+        return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
 
-    def _kept(self, skip_chrome: bool) -> np.ndarray:
+    def kept(self, skip_chrome: bool) -> np.ndarray:
         """Sentences the document features count: all, or all but page furniture (unless a
         text is nothing but furniture, which is then counted whole)."""
         n_s = len(self.sentences)
@@ -83,7 +89,8 @@ class Prepared:
         content = np.bincount(
             self.doc_of_sentence, weights=~self.chrome, minlength=self.n_docs
         ).astype(bool)
-        return ~self.chrome | ~content[self.doc_of_sentence]
+        kept: np.ndarray = ~self.chrome | ~content[self.doc_of_sentence]
+        return kept
 
     def lead_aggregation(self, max_words: int, skip_chrome: bool = False) -> sp.csr_matrix:
         """(n_docs × n_sentences) 0/1: the sentences that start within a text's first words.
@@ -93,19 +100,25 @@ class Prepared:
         their own in the document features.
         """
         n_s = len(self.sentences)
+        keep = self.lead_sentences(max_words, skip_chrome)
+        data = np.ones(keep.size, dtype=np.float32)
+        return sp.csr_matrix((data, (self.doc_of_sentence[keep], keep)), shape=(self.n_docs, n_s))
+
+    def lead_sentences(self, max_words: int, skip_chrome: bool = False) -> np.ndarray:
+        """Indices of the sentences :meth:`lead_aggregation` counts, in order."""
+        n_s = len(self.sentences)
         words = np.fromiter((len(s.split()) for s in self.sentences), dtype=np.int64, count=n_s)
-        kept = self._kept(skip_chrome)
+        kept = self.kept(skip_chrome)
         words = words * kept  # furniture neither counts nor pushes the lead further down
         before = np.cumsum(words) - words  # words before each sentence, over the whole batch
         start = before - before[self.offsets[self.doc_of_sentence]]  # within its own text
-        keep = np.flatnonzero((start < max_words) & kept)
-        data = np.ones(keep.size, dtype=np.float32)
-        return sp.csr_matrix((data, (self.doc_of_sentence[keep], keep)), shape=(self.n_docs, n_s))
+        keep: np.ndarray = np.flatnonzero((start < max_words) & kept)
+        return keep
 
     def aggregation(self, skip_chrome: bool = False) -> sp.csr_matrix:
         """(n_docs × n_sentences) 0/1 matrix: document counts = this @ sentence counts."""
         n_s = len(self.sentences)
-        data = self._kept(skip_chrome).astype(np.float32)
+        data = self.kept(skip_chrome).astype(np.float32)
         return sp.csr_matrix(
             (data, (self.doc_of_sentence, np.arange(n_s))), shape=(self.n_docs, n_s)
         )
