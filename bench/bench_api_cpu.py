@@ -47,6 +47,22 @@ TICK = os.sysconf("SC_CLK_TCK")
 JSON = {"Content-Type": "application/json"}
 
 
+def print_run(load_before: tuple[float, float, float]) -> None:
+    """The run's command, date and load average before and after, as one JSON line."""
+    print(
+        json.dumps(
+            {
+                "command": "python " + " ".join(sys.argv),
+                "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                "load_average_before_after": [
+                    [round(x, 2) for x in load_before],
+                    [round(x, 2) for x in os.getloadavg()],
+                ],
+            }
+        )
+    )
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -210,18 +226,7 @@ def compare(args: argparse.Namespace, bodies: list[bytes]) -> int:
         for *_, proc, _port, _ready in running:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(30)
-    print(
-        json.dumps(
-            {
-                "command": "python " + " ".join(sys.argv),
-                "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                "load_average_before_after": [
-                    [round(x, 2) for x in load_before],
-                    [round(x, 2) for x in os.getloadavg()],
-                ],
-            }
-        )
-    )
+    print_run(load_before)
     one = max(r["rps"] for r in results[COMPARED[0][0]])
     print(
         f"\n| server | req/s (best of {args.rounds}) | × 1 worker | p50 / p99 ms (best round) "

@@ -41,7 +41,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from bench_api_cpu import start, tree, workers_of  # noqa: E402
+from bench_api_cpu import print_run, start, tree, workers_of  # noqa: E402
 
 _LOAD = """
 import json, os, sys, time
@@ -201,18 +201,7 @@ def _compare_servers(args: argparse.Namespace, models: str, bodies: list[bytes])
             r["load_average_1min"] = round(os.getloadavg()[0], 2)
             runs[server].append(r)
             print(json.dumps({"server": server, **r}), flush=True)
-    print(
-        json.dumps(
-            {
-                "command": "python " + " ".join(sys.argv),
-                "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                "load_average_before_after": [
-                    [round(x, 2) for x in load_before],
-                    [round(x, 2) for x in os.getloadavg()],
-                ],
-            }
-        )
-    )
+    print_run(load_before)
 
     def mem(ws: list[dict[str, float]]) -> str:
         return ", ".join(f"{w['rss_mb']:.0f} / {w['pss_mb']:.0f}" for w in ws)

@@ -9,7 +9,10 @@ forces either.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -22,6 +25,7 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from api.settings import Settings
 from plancheck import config
+from plancheck.artifacts import CARD_FILE, set_current
 from tests.builders import make_docx, make_pdf
 from tests.fakes import FakeClassifier  # noqa: E402
 
@@ -107,3 +111,29 @@ def plans() -> SimpleNamespace:
 def documents() -> SimpleNamespace:
     """Builders for test documents: ``documents.pdf(lines)``, ``documents.docx(paragraphs)``."""
     return SimpleNamespace(pdf=make_pdf, docx=make_docx)
+
+
+def copy_version(source: Path, models: Path, version: str) -> None:
+    """The trained model under another version name (its card says so; hashes still hold)."""
+    shutil.copytree(source, models / version)
+    card_path = models / version / CARD_FILE
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    card["version"] = version
+    card_path.write_text(json.dumps(card), encoding="utf-8")
+
+
+@pytest.fixture
+def two_versions(models_dir: Path, trained_version: str, tmp_path: Path) -> Path:
+    """A models folder with the trained model under two versions, ``v-a`` current."""
+    models = tmp_path / "models"
+    models.mkdir()
+    for version in ("v-a", "v-b"):
+        copy_version(models_dir / trained_version, models, version)
+    set_current("v-a", models)
+    return models
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

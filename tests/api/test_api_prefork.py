@@ -22,7 +22,7 @@ import psutil
 import pytest
 
 from plancheck.artifacts import set_current
-from tests.api.test_api_workers import _copy_version, _free_port
+from tests.api.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,21 +59,11 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.fixture
-def versions(models_dir: Path, trained_version: str, tmp_path: Path) -> Path:
-    models = tmp_path / "models"
-    models.mkdir()
-    for version in ("v-a", "v-b"):
-        _copy_version(models_dir / trained_version, models, version)
-    set_current("v-a", models)
-    return models
-
-
-@pytest.fixture
-def server(versions: Path) -> Iterator[Server]:
-    port = _free_port()
+def server(two_versions: Path) -> Iterator[Server]:
+    port = free_port()
     env = {
         **os.environ,
-        "PLANCHECK_MODELS_DIR": str(versions),
+        "PLANCHECK_MODELS_DIR": str(two_versions),
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
     }
     env.pop("PLANCHECK_API_KEY", None)
@@ -107,7 +97,7 @@ def server(versions: Path) -> Iterator[Server]:
 
 @pytest.mark.slow
 def test_two_workers_answer_follow_a_reload_and_stop_on_sigterm(
-    server: Server, versions: Path, plans
+    server: Server, two_versions: Path, plans
 ) -> None:
     workers = server.workers()
     assert len(workers) == 2
@@ -117,7 +107,7 @@ def test_two_workers_answer_follow_a_reload_and_stop_on_sigterm(
     assert int(r.headers["x-worker-pid"]) in workers
     assert server.pids(60) == workers  # fresh connections reach both
 
-    set_current("v-b", versions)
+    set_current("v-b", two_versions)
     reload = httpx.post(f"{server.url}/v1/admin/reload", json={}, timeout=60)
     assert reload.status_code == 200, reload.text
     answers = [httpx.get(f"{server.url}/v1/model", timeout=30) for _ in range(40)]

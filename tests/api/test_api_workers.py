@@ -7,10 +7,7 @@ model (fresh connections, so the kernel spreads them over both workers).
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -23,39 +20,15 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.settings import Settings
-from plancheck.artifacts import CARD_FILE, set_current
+from plancheck.artifacts import set_current
+from tests.api.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _copy_version(source: Path, models: Path, version: str) -> None:
-    """The trained model under another version name (its card says so; hashes still hold)."""
-    shutil.copytree(source, models / version)
-    card_path = models / version / CARD_FILE
-    card = json.loads(card_path.read_text(encoding="utf-8"))
-    card["version"] = version
-    card_path.write_text(json.dumps(card), encoding="utf-8")
-
-
-@pytest.fixture
-def two_versions(models_dir: Path, trained_version: str, tmp_path: Path) -> Path:
-    models = tmp_path / "models"
-    models.mkdir()
-    for version in ("v-a", "v-b"):
-        _copy_version(models_dir / trained_version, models, version)
-    set_current("v-a", models)
-    return models
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def two_workers(two_versions: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "PLANCHECK_MODELS_DIR": str(two_versions),
