@@ -167,8 +167,7 @@ class TermTable:
         per_word = lengths[inverse]
         total = int(per_word.sum())
         # Gather each word's token ids in text order (a ragged take).
-        first = np.repeat(starts[inverse] - (np.cumsum(per_word) - per_word), per_word)
-        tokens = flat_ids[first + np.arange(total)].astype(np.int64)
+        tokens = flat_ids[ragged(starts[inverse], per_word)].astype(np.int64)
         sent = np.repeat(sent_of_word, per_word)
         rows_, cols = [sent[tokens >= 0]], [tokens[tokens >= 0]]
         if self._bigram_keys.size and total > 1:
