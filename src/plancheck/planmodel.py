@@ -22,6 +22,28 @@ class LinearLabelModel:
     coef_: np.ndarray  # (n_labels × n_features)
     intercept_: np.ndarray  # (n_labels,)
 
+    # Pickled with its all-zero columns left out: the character block has weight 0 in the
+    # label model (``TrainParams.char_weight``), half of ``coef_``, and the model file has a
+    # size budget. Unpickling restores the same dense array, so results are unchanged.
+    def __getstate__(self) -> dict[str, Any]:
+        used = np.flatnonzero(np.any(self.coef_ != 0, axis=0))
+        return {
+            "n_features": self.coef_.shape[1],
+            "columns": used.astype(np.int32),
+            "values": np.ascontiguousarray(self.coef_[:, used]),
+            "intercept_": self.intercept_,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if "coef_" in state:  # pickled before the compact form
+            self.__dict__.update(state)
+            return
+        values = state["values"]
+        coef = np.zeros((values.shape[0], state["n_features"]), dtype=values.dtype)
+        coef[:, state["columns"]] = values
+        self.coef_ = coef
+        self.intercept_ = state["intercept_"]
+
 
 @dataclass
 class PlanModel:
