@@ -21,6 +21,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from threadpoolctl import threadpool_limits
 
 from .. import config
 from ..baselines import one_word_rule
@@ -100,7 +101,10 @@ def layout_cv_macro_f1(docs: list[Document], folds: int = 5) -> float:
     y = np.asarray([d.label for d in docs])
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=config.SEED)
     clf = HistGradientBoostingClassifier(max_iter=100, random_state=config.SEED)
-    pred = cross_val_predict(clf, x, y, cv=cv)
+    # One OpenMP thread: the same trees, and no spinning threads when other processes (the
+    # test suite's workers, a training run) hold the cores — 9 s instead of minutes.
+    with threadpool_limits(1):
+        pred = cross_val_predict(clf, x, y, cv=cv)
     return float(f1_score(y, pred, average="macro"))
 
 
