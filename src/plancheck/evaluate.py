@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -213,10 +214,23 @@ def evaluate_split(
     ``with_fasttext``), fastText. Returns the report and whether fastText was asked for but
     left out because its extra is missing.
     """
+    reports, fasttext_missing = evaluate_splits(model, docs, (split,), with_fasttext)
+    return reports[split], fasttext_missing
+
+
+def evaluate_splits(
+    model: Any, docs: list[Document], splits: Sequence[str], with_fasttext: bool = True
+) -> tuple[dict[str, dict[str, Any]], bool]:
+    """:func:`evaluate_split` for several splits, each baseline fitted once for all of them
+    (fitting them is most of an evaluation's time, and their predictions do not depend on
+    which other texts are predicted with them)."""
+    if not splits:
+        return {}, False
     train_docs = split_docs(docs, "train")
-    eval_docs = split_docs(docs, split)
     train_labels = [d.label for d in train_docs]
-    extra: dict[str, list[str]] = {
+    parts = {split: split_docs(docs, split) for split in splits}
+    eval_docs = [d for split in splits for d in parts[split]]
+    together: dict[str, list[str]] = {
         "tfidf_lr": tfidf_lr_predictions(
             [d.text for d in train_docs], train_labels, [d.text for d in eval_docs]
         )
@@ -227,5 +241,11 @@ def evaluate_split(
         if ft is None:
             fasttext_missing = True
         else:
-            extra["fasttext"] = ft
-    return evaluate(model, eval_docs, train_labels, extra), fasttext_missing
+            together["fasttext"] = ft
+    reports, start = {}, 0
+    for split in splits:
+        end = start + len(parts[split])
+        extra = {name: preds[start:end] for name, preds in together.items()}
+        reports[split] = evaluate(model, parts[split], train_labels, extra)
+        start = end
+    return reports, fasttext_missing

@@ -26,7 +26,7 @@ from .artifacts import (
 )
 from .atomic import atomic_write
 from .corpus import corpus_sha256, load_corpus, split_docs
-from .evaluate import evaluate_split
+from .evaluate import evaluate_splits
 from .promotion import (
     PROMOTION_TOLERANCE,
     current_on_split,
@@ -107,12 +107,17 @@ def train_candidate(
     model = load_model(version, models_dir)  # verifies what was written
     card = read_card(folder)
     card["metrics"] = {}
-    for split in ("dev", "test"):
-        rep, fasttext_missing = evaluate_split(model, docs, split, with_fasttext)
-        if fasttext_missing:
-            say(
-                "fastText baseline skipped: install the `fasttext` extra (pip install -e '.[fasttext]')"
-            )
+    # The same pickle as the current model: nothing to evaluate (figures would be equal).
+    same_as = identical_current(card, models_dir)
+    splits = ("dev", "test") if same_as is None else ()
+    if splits:
+        say("evaluating on dev and test (the baselines are trained once for both)")
+    reports, fasttext_missing = evaluate_splits(model, docs, splits, with_fasttext)
+    if fasttext_missing:
+        say(
+            "fastText baseline skipped: install the `fasttext` extra (pip install -e '.[fasttext]')"
+        )
+    for split, rep in reports.items():
         out = reports_dir / version
         write_metrics(rep, out, split)
         if split == "test":
@@ -123,7 +128,7 @@ def train_candidate(
         say(
             f"{split}: macro-F1 {rep['overall']['macro_f1']:.3f}, element micro-F1 {rep['elements']['micro']['f1']:.3f}"
         )
-    same_as = identical_current(card, models_dir)
+    same_as = same_as or identical_current(card, models_dir)
     if same_as is not None:  # the same model again: no new version, no new reports
         shutil.rmtree(folder)
         shutil.rmtree(reports_dir / version, ignore_errors=True)
