@@ -245,6 +245,19 @@ def test_sentence_spans_and_script_shares_equal_the_plain_ones(corpus_docs):
         assert script_shares(t) == _shares_before(t)
 
 
+_ASTRAL = ["𝕏 marks 😀 the spot", "😀", "x😀y", "٣ شهور 𝟙𝟚", "𝐀𝐁𝐂 def", "a_b c", "_", "\ud800ab"]
+
+
+def test_word_count_and_script_shares_by_table_equal_the_regexes(corpus_docs):
+    """The lookup table (``plancheck.text.charclass``) against the regexes it was built
+    from, emoji and letters beyond the BMP included."""
+    from plancheck.text import find_words, script_shares, word_count
+
+    for t in [d.text for d in corpus_docs] + _TRICKY + _ASTRAL + [""]:
+        assert word_count(t) == len(find_words(t))
+        assert script_shares(t) == _shares_before(t)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(list("ab .\n\tNo eg١حمل-•:") + ["e.g.", " dr. ", "x" * 45])))
 def test_sentence_spans_equal_the_plain_ones_on_dots(parts):
