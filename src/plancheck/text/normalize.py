@@ -71,9 +71,10 @@ def normalize_many(texts: list[str], sep: str) -> list[str]:
         return []
     s = _DROP_RX.sub("", _nfkc_pieces(f" {sep} ".join(texts), sep))
     parts = s.split(sep)
-    for i, part in enumerate(parts):
-        if "@" in part or "#" in part or _maybe_url(part):
-            parts[i] = _placeholders(part)
+    if "@" in s or "#" in s or _maybe_url(s):  # else no sentence has any: skip the loop
+        for i, part in enumerate(parts):
+            if "@" in part or "#" in part or _maybe_url(part):
+                parts[i] = _placeholders(part)
     return [p.strip() for p in _fold_spaces(sep.join(parts)).split(sep)]
 
 
