@@ -232,8 +232,8 @@ class Classifier:
         top = np.argsort(-vals)[:60]
         out = []
         n_sig = len(self.model.signal_feature_names)
-        for t in top:
-            j, v = int(idx[t]), float(vals[t])
+        # Python ints and floats in one call each: cheaper than converting entry by entry.
+        for j, v in zip(idx[top].tolist(), vals[top].tolist(), strict=True):
             if v <= 0:
                 break
             if j < self._n_word:
@@ -255,12 +255,16 @@ class Classifier:
         elements = elements_result(text, prep.spans[i], out["sent"][a:b], thresholds)
         probs = out["probs"][i]
         k = int(np.argmax(probs))
+        contributions = self._contributions(out["x"], i, k)
         # Words without their punctuation: "ads." and "ads" are one reason, shown once.
-        # One search over the document's sentences (no word crosses the spaces joining them).
-        words = set(find_words(" ".join(prep.sentences[a:b])))
-        reasons = reasons_result(
-            self._contributions(out["x"], i, k), text, words, language, out["signals"][i]
+        # One search over the document's sentences (no word crosses the spaces joining them),
+        # made only when a char n-gram is to be credited to words: nothing else reads them.
+        words = (
+            set(find_words(" ".join(prep.sentences[a:b])))
+            if any(c[0] == "char" for c in contributions)
+            else set()
         )
+        reasons = reasons_result(contributions, text, words, language, out["signals"][i])
         return assemble(
             label_probs=probs,
             language=language,

@@ -53,13 +53,17 @@ def elements_result(
 ) -> list[Element]:
     """All eight elements in contract order, with score, presence and up to three evidence sentences."""
     out: list[Element] = []
+    # Every element's best score in one call, as Python floats (the same values as
+    # ``float(col.max())``, and compared with the thresholds as numpy would).
+    n = len(spans)
+    bests = sent_scores.max(axis=0).tolist() if n else [0.0] * len(ELEMENTS)
     for k, el in enumerate(ELEMENTS):
-        col = sent_scores[:, k] if len(spans) else np.zeros(0)
-        best = float(col.max()) if col.size else 0.0
-        present = bool(col.size and best >= thresholds[k])
+        best = bests[k]
+        present = bool(n and best >= thresholds[k])
         evidence: list[str] = []
         ev_spans: list[list[int]] = []
         if present:
+            col = sent_scores[:, k]
             order = np.argsort(-col, kind="stable")
             for i in order[:MAX_EVIDENCE]:
                 if col[i] < thresholds[k]:
@@ -81,6 +85,10 @@ def elements_result(
 
 # Words repeat (Zipf): each spelling is folded once. Folding is a pure function of the word.
 _fold_word = lru_cache(maxsize=200_000)(fold_token)
+#: The same folds for whole token lists (:func:`surface_forms`): a plain dict read with one
+#: ``map`` costs a third of an ``lru_cache`` call per token. Emptied past ``_MAX_FOLDED``.
+_folded: dict[str, str] = {}
+_MAX_FOLDED = 200_000
 
 # Words as written, diacritics and tatweel included (Arabic marks are not \w).
 _TOKEN = re.compile(r"[\w\u064B-\u065F\u0670\u0640]+")
@@ -108,7 +116,16 @@ def surface_forms(text: str) -> dict[str, str]:
     tokens = list(dict.fromkeys(_TOKEN.findall(text)))
     # Pairs in reverse order: a later spelling of a folded form is overwritten by an
     # earlier one, so each keeps its first spelling (one C-level pass, no Python loop).
-    return dict(zip(map(_fold_word, reversed(tokens)), reversed(tokens), strict=True))
+    tokens.reverse()
+    cached = list(map(_folded.get, tokens))
+    if None in cached:
+        if len(_folded) > _MAX_FOLDED:
+            _folded.clear()
+        cached = [
+            _folded.setdefault(t, fold_token(t)) if f is None else f
+            for t, f in zip(tokens, cached, strict=True)
+        ]
+    return dict(zip(cast(list[str], cached), tokens, strict=True))
 
 
 def reasons_result(
@@ -140,7 +157,8 @@ def reasons_result(
                 continue
             if forms is None:
                 forms = surface_forms(text)
-            add(" ".join(forms.get(t, t) for t in name.split()), w, "words")
+            parts = name.split()
+            add(" ".join(map(forms.get, parts, parts)), w, "words")
         elif source == "char":
             frag = name.strip()
             if frag in MASK_TOKEN:

@@ -200,7 +200,11 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         blocks.append(tfidf(self.doc_tfidf_[1], agg @ sc))
         d_x = sp.hstack(blocks, format="csr")
         ctx = prepared.context(self.header_weight, self.neighbour_weight)
-        return (ctx @ s_x).astype(np.float32).tocsr(), d_x.astype(np.float32).tocsr()
+        # copy=False: the products are new matrices, mostly float32 already (no second copy).
+        return (
+            (ctx @ s_x).astype(np.float32, copy=False).tocsr(),
+            d_x.astype(np.float32, copy=False).tocsr(),
+        )
 
     def rows(self, prepared: Prepared) -> tuple[Rows, Rows, Rows]:
         """:meth:`transform` and :meth:`clause_features` for a few documents, on plain arrays
@@ -250,7 +254,7 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         x = sp.hstack(
             [tfidf(self.sent_tfidf_[0], sw), tfidf(self.sent_tfidf_[1], sc)], format="csr"
         )
-        return x.astype(np.float32).tocsr()
+        return x.astype(np.float32, copy=False).tocsr()
 
     def feature_names(self) -> np.ndarray:
         """Names of the document columns: ``w:`` word n-grams, ``l:`` the same words in the

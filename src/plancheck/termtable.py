@@ -20,6 +20,7 @@ import re
 import threading
 from collections.abc import Callable, Mapping
 from itertools import chain
+from typing import cast
 
 import numpy as np
 import scipy.sparse as sp
@@ -103,40 +104,50 @@ class TermTable:
 
     def count_rows(self, sentences: list[str]) -> tuple[Rows, Rows]:
         """:meth:`counts` as plain arrays (the same numbers and layout), for a few documents:
-        a few numpy calls instead of a dozen sparse matrices."""
+        a few numpy calls instead of a dozen sparse matrices.
+
+        A few hundred word occurrences are gathered one by one (a list of array references
+        concatenated once) instead of through a table of distinct words, whose ``unique``
+        and ragged gathers cost more than they save at this size; counts do not depend on
+        the order of their entries.
+        """
         n = len(sentences)
-        chars, words, inverse, sent_of_word = self._lookup(sentences)
-        r, c = self._word_entries(words, inverse, sent_of_word)
-        lengths = np.fromiter(map(len, chars), dtype=np.int64, count=len(chars))
-        flat = np.concatenate(chars) if chars else _EMPTY
-        per_word = lengths[inverse]
-        take = ragged(np.cumsum(lengths)[inverse] - per_word, per_word)
+        (_, chars_of, words_of), ids, sent_of_word = self._occurrences(sentences)
+        chars = list(map(chars_of.__getitem__, ids))
+        tokens = list(map(words_of.__getitem__, ids))
+        r, c = self._token_entries(*_flat(tokens, sent_of_word))
+        char_ids, char_rows = _flat(chars, sent_of_word)
         return (
             rows.counts(r, c, n, self.n_word),
-            rows.counts(np.repeat(sent_of_word, per_word), flat[take], n, self.n_char),
+            rows.counts(char_rows, char_ids, n, self.n_char),
         )
 
-    def _lookup(
-        self, sentences: list[str]
-    ) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray, np.ndarray]:
-        """Per distinct word of ``sentences``: its char n-gram ids and word-token ids; per
-        word occurrence: its distinct word (``inverse``) and its sentence."""
+    def _occurrences(self, sentences: list[str]) -> tuple[_State, list[int], np.ndarray]:
+        """The table state read, each word occurrence's row in it, and its sentence."""
         if len(self._state[0]) > self.max_words:
             with self._lock:
                 self._reset()
         state = self._state
-        index, chars_of, words_of = state
+        index = state[0]
         split = list(map(str.split, sentences))  # map: C-level loops over the batch's words
         per_sentence = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
         flat = list(chain.from_iterable(split))
         ids = list(map(index.get, flat))
         if None in ids:
             ids = [self._add(state, w) if i is None else i for w, i in zip(flat, ids, strict=True)]
+        sent_of_word = np.repeat(np.arange(len(sentences)), per_sentence)
+        return state, cast(list[int], ids), sent_of_word
+
+    def _lookup(
+        self, sentences: list[str]
+    ) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray, np.ndarray]:
+        """Per distinct word of ``sentences``: its char n-gram ids and word-token ids; per
+        word occurrence: its distinct word (``inverse``) and its sentence."""
+        (_, chars_of, words_of), ids, sent_of_word = self._occurrences(sentences)
         types, inverse = np.unique(np.asarray(ids, dtype=np.int64), return_inverse=True)
         rows_ = types.tolist()  # Python ints index lists faster than numpy integers
         chars = list(map(chars_of.__getitem__, rows_))
         words = list(map(words_of.__getitem__, rows_))
-        sent_of_word = np.repeat(np.arange(len(sentences)), per_sentence)
         return chars, words, inverse.reshape(-1), sent_of_word
 
     def _char_counts(
@@ -165,12 +176,18 @@ class TermTable:
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
         flat_ids = np.concatenate(words) if words else _EMPTY
         per_word = lengths[inverse]
-        total = int(per_word.sum())
         # Gather each word's token ids in text order (a ragged take).
         tokens = flat_ids[ragged(starts[inverse], per_word)].astype(np.int64)
-        sent = np.repeat(sent_of_word, per_word)
+        return self._token_entries(tokens, np.repeat(sent_of_word, per_word))
+
+    def _token_entries(
+        self, tokens: np.ndarray, sent: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(sentence, column) of each unigram and bigram of the token-id sequence ``tokens``
+        (text order; -1: not a term), ``sent`` the sentence of each token."""
+        tokens = tokens.astype(np.int64, copy=False)
         rows_, cols = [sent[tokens >= 0]], [tokens[tokens >= 0]]
-        if self._bigram_keys.size and total > 1:
+        if self._bigram_keys.size and tokens.size > 1:
             a, b = tokens[:-1], tokens[1:]
             ok = (a >= 0) & (b >= 0) & (sent[:-1] == sent[1:])
             keys = a[ok] * self.n_word + b[ok]
@@ -180,6 +197,14 @@ class TermTable:
             rows_.append(sent[:-1][ok][hit])
             cols.append(self._bigram_cols[pos[hit]])
         return np.concatenate(rows_), np.concatenate(cols)
+
+
+def _flat(arrays: list[np.ndarray], row_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``arrays`` concatenated, and the row of each entry (``row_of[i]`` for array i)."""
+    if not arrays:
+        return _EMPTY, _EMPTY.astype(np.int64)
+    lengths = np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
+    return np.concatenate(arrays), np.repeat(row_of, lengths)
 
 
 def _ragged_csr(rows: list[np.ndarray], n_cols: int) -> sp.csr_matrix:

@@ -72,3 +72,14 @@ def test_matmat_and_hstack_match_scipy():
     )
     empty = rows.Rows(np.zeros(0, np.float32), np.zeros(0, np.int64), np.zeros(6, np.int64), 7)
     assert rows.matmat(empty, as_rows(b)).shape == (5, 40)
+
+
+def test_stable_order_is_numpys_stable_argsort():
+    """The composite-key sort gives the stable argsort, ties in position order, and falls
+    back to numpy's stable sort when the composite would not fit in int64."""
+    rng = np.random.default_rng(13)
+    for n, bound in ((0, 5), (1, 5), (7, 3), (5_000, 40), (5_000, 10**7), (3, 2**61)):
+        keys = rng.integers(0, bound, n).astype(np.int64)
+        order, sorted_keys = rows.stable_order(keys, bound)
+        assert np.array_equal(order, np.argsort(keys, kind="stable"))
+        assert np.array_equal(sorted_keys, np.sort(keys))

@@ -1,5 +1,6 @@
 """plancheck.text: normalisation, language detection, sentence spans."""
 
+import re
 import string
 
 from hypothesis import given, settings
@@ -191,18 +192,47 @@ def test_normalize_many_equals_normalize_one_by_one(texts):
     assert normalize_many(texts, _SEP) == [_normalize_before(t) for t in texts]
 
 
+_END_BEFORE = re.compile(r"[.!?؟…۔]+(?=\s|$)|[!?؟]+")
+_OPEN_END_BEFORE = re.compile(r"[^.!?؟…۔:：;؛]\s*$")
+
+
+def _logical_lines_before(text: str) -> list[tuple[int, int]]:
+    """``_logical_lines`` with its end-of-sentence test as the regex it was."""
+    import importlib
+
+    m = importlib.import_module("plancheck.text.sentences")
+    out: list[tuple[int, int]] = []
+    for mt in m._LINE.finditer(text):
+        start, end = mt.start(), mt.end()
+        if out:
+            a, b = out[-1]
+            prev = text[a:b]
+            if (
+                text[b:start] in ("\n", "\r\n")
+                and len(prev.rsplit("\n", 1)[-1].strip()) >= m.WRAP_MIN_CHARS
+                and _OPEN_END_BEFORE.search(prev)
+                and text[start:end].strip()
+                and not m._MARKER.match(text[start:end])
+            ):
+                out[-1] = (a, end)
+                continue
+        out.append((start, end))
+    return out
+
+
 def _sentence_spans_before(text: str) -> list[tuple[int, int]]:
-    """``split_sentences`` as written before issue 13 (abbreviation search from the line start)."""
+    """``split_sentences`` as written before issue 13 (abbreviation search from the line start,
+    sentence ends and wrapped lines found by the plain regexes)."""
     import importlib
 
     m = importlib.import_module("plancheck.text.sentences")
     out = []
-    for start, end in m._logical_lines(text):
+    for start, end in _logical_lines_before(text):
         line = text[start:end]
         mk = m._MARKER.match(line)
         protect = mk.end() if mk else 0
         cuts = [b.start() + 1 for b in m._INLINE_BULLET.finditer(line, protect)]
-        for e in m._END.finditer(line, protect):
+        for e in _END_BEFORE.finditer(line, protect):
             if e.group()[0] == ".":
                 w = m._WORD_BEFORE.search(line, 0, e.start())
                 if w and w.group(1).lower().strip(".") in m._ABBREV:
@@ -245,8 +275,21 @@ def test_sentence_spans_and_script_shares_equal_the_plain_ones(corpus_docs):
         assert script_shares(t) == _shares_before(t)
 
 
+_ASTRAL = ["𝕏 marks 😀 the spot", "😀", "x😀y", "٣ شهور 𝟙𝟚", "𝐀𝐁𝐂 def", "a_b c", "_", "\ud800ab"]
+
+
+def test_word_count_and_script_shares_by_table_equal_the_regexes(corpus_docs):
+    """The lookup table (``plancheck.text.charclass``) against the regexes it was built
+    from, emoji and letters beyond the BMP included."""
+    from plancheck.text import find_words, script_shares, word_count
+
+    for t in [d.text for d in corpus_docs] + _TRICKY + _ASTRAL + [""]:
+        assert word_count(t) == len(find_words(t))
+        assert script_shares(t) == _shares_before(t)
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(list("ab .\n\tNo eg١حمل-•:") + ["e.g.", " dr. ", "x" * 45])))
+@given(st.lists(st.sampled_from(list("ab .\n\tNo eg١حمل-•:?!؟…") + ["e.g.", " dr. ", "x" * 45])))
 def test_sentence_spans_equal_the_plain_ones_on_dots(parts):
     text = "".join(parts)
     assert split_sentences(text) == _sentence_spans_before(text)

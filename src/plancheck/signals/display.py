@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from ..config import PACKAGE_DIR
@@ -46,15 +46,22 @@ def platforms() -> dict[str, dict[str, str]]:
     return table
 
 
+@lru_cache(maxsize=8192)
+def _folded_key(words: str) -> str:
+    """``words`` folded, spaces collapsed: how a signal's words are compared."""
+    return " ".join(fold(words).split())
+
+
 def platform_names(ids: Sequence[str], lang: str) -> list[str]:
     """The display names of platform ids (``channels`` signal's ``platforms``) in ``lang``."""
     data = _platform_entries()
     return [str(data[i][lang]) for i in ids if i in data]
 
 
+@lru_cache(maxsize=8192)  # a text names the same few platforms and words again and again
 def platform_of(words: str) -> dict[str, str] | None:
     """The platform a channel signal names, or None for vocabulary (content, reach…)."""
-    key = " ".join(fold(words).split())
+    key = _folded_key(words)
     table = platforms()
     if key in table:
         return table[key]
@@ -85,7 +92,7 @@ def shown_signals(signals: Sequence[Mapping[str, Any]], language: str) -> list[d
                 words.append(str(s.get("text", "")))
                 where = len(out) if where is None else where
             continue
-        key = (str(s.get("kind")), " ".join(fold(str(s.get("text", ""))).split()))
+        key = (str(s.get("kind")), _folded_key(str(s.get("text", ""))))
         if key in seen:
             continue
         seen.add(key)

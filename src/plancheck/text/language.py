@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
+from .charclass import char_classes
 from .normalize import _EMAIL, _HANDLE, _URL
 
 _ARABIC_LETTER = re.compile(
     r"[\u0621-\u064A\u066E-\u06D3\u06FA-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]"
 )
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
-# Runs of them: counting the letters of a few runs is cheaper than one string per letter.
-_ARABIC_RUN = re.compile(_ARABIC_LETTER.pattern + "+")
-_LATIN_RUN = re.compile(_LATIN_LETTER.pattern + "+")
+# Counted by table lookup (:mod:`.charclass`): bit 1 Arabic, bit 2 Latin (never both).
+_SCRIPTS = (_ARABIC_LETTER.pattern, _LATIN_LETTER.pattern)
 
 #: A text whose letters are at most this share Latin (after URLs, e-mails and handles are
 #: removed) is Arabic: brand and platform names alone ("Instagram") do not make it mixed.
@@ -26,8 +28,7 @@ def script_shares(text: str) -> tuple[float, float]:
     s = text
     if "@" in s or "http" in s or "www." in s:
         s = _HANDLE.sub(" ", _EMAIL.sub(" ", _URL.sub(" ", s)))
-    ar = sum(map(len, _ARABIC_RUN.findall(s)))
-    lat = sum(map(len, _LATIN_RUN.findall(s)))
+    ar, lat = np.bincount(char_classes(s, _SCRIPTS), minlength=4)[1:3].tolist()
     total = ar + lat
     if total == 0:
         return 0.0, 0.0

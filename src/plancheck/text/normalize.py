@@ -69,9 +69,22 @@ def normalize_many(texts: list[str], sep: str) -> list[str]:
     placeholders sought only in texts that have a character they need."""
     if not texts:
         return []
-    s = _DROP_RX.sub("", unicodedata.normalize("NFKC", f" {sep} ".join(texts)))
+    s = _DROP_RX.sub("", _nfkc_pieces(f" {sep} ".join(texts), sep))
     parts = s.split(sep)
-    for i, part in enumerate(parts):
-        if "@" in part or "#" in part or _maybe_url(part):
-            parts[i] = _placeholders(part)
+    if "@" in s or "#" in s or _maybe_url(s):  # else no sentence has any: skip the loop
+        for i, part in enumerate(parts):
+            if "@" in part or "#" in part or _maybe_url(part):
+                parts[i] = _placeholders(part)
     return [p.strip() for p in _fold_spaces(sep.join(parts)).split(sep)]
+
+
+def _nfkc_pieces(s: str, sep: str) -> str:
+    """``unicodedata.normalize("NFKC", s)``, one ``sep``-separated piece at a time.
+
+    ``normalize`` returns at once when its quick check passes, but one "…" or "ﷲ" anywhere
+    sends the whole string through full normalisation: on a batch joined into one string,
+    a single such character made NFKC 8× slower (115 against 15 µs per 300-word text).
+    ``sep`` (a private-use character) has no decomposition and composes with nothing, so
+    NFKC never crosses it and the pieces normalise exactly as the whole does.
+    """
+    return sep.join([unicodedata.normalize("NFKC", p) for p in s.split(sep)])
