@@ -214,7 +214,13 @@ def compare(args: argparse.Namespace, bodies: list[bytes]) -> int:
             for name, server, workers, proc, port, _ready in running:
                 pids = workers_of(proc, server, workers)
                 before = cpu_seconds(pids)
+                client_before, wall = time.process_time(), time.perf_counter()
                 r = load(port, bodies, args.conc, args.seconds)
+                # The load generator runs on the same 2 cores: what it burns, the servers
+                # cannot have (the ceiling of the 2-worker speed-up is 2 minus this).
+                r["client_cores"] = (time.process_time() - client_before) / (
+                    time.perf_counter() - wall
+                )
                 after = cpu_seconds(pids)
                 used = sorted((after[p] - before.get(p, 0.0) for p in after), reverse=True)
                 r["cpu_s_per_worker"] = [round(u, 2) for u in used]
@@ -230,16 +236,17 @@ def compare(args: argparse.Namespace, bodies: list[bytes]) -> int:
     one = max(r["rps"] for r in results[COMPARED[0][0]])
     print(
         f"\n| server | req/s (best of {args.rounds}) | × 1 worker | p50 / p99 ms (best round) "
-        "| CPU s per worker (best round) | requests per worker | CPU ms/request |"
+        "| CPU s per worker (best round) | requests per worker | CPU ms/request "
+        "| client cores |"
     )
-    print("|---|---:|---:|---|---|---|---:|")
+    print("|---|---:|---:|---|---|---|---:|---:|")
     for name, runs in results.items():
         b = max(runs, key=lambda r: r["rps"])
         print(
             f"| {name} | {b['rps']:.1f} | {b['rps'] / one:.2f} | "
             f"{b['p50_ms']:.0f} / {b['p99_ms']:.0f} | {b['cpu_s_per_worker']} | "
             f"{b['requests_per_worker'] if len(b['requests_per_worker']) > 1 else '-'} | "
-            f"{b['cpu_ms_per_request']:.1f} |"
+            f"{b['cpu_ms_per_request']:.1f} | {b['client_cores']:.2f} |"
         )
     rates = {n: ", ".join(f"{r['rps']:.1f}" for r in v) for n, v in results.items()}
     print("\nevery round (req/s): " + "; ".join(f"{n}: {v}" for n, v in rates.items()))
