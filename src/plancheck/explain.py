@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache, lru_cache
+from functools import cache
 from itertools import islice
 from typing import Any, cast
 
@@ -84,11 +84,20 @@ def elements_result(
 
 
 # Words repeat (Zipf): each spelling is folded once. Folding is a pure function of the word.
-_fold_word = lru_cache(maxsize=200_000)(fold_token)
-#: The same folds for whole token lists (:func:`surface_forms`): a plain dict read with one
-#: ``map`` costs a third of an ``lru_cache`` call per token. Emptied past ``_MAX_FOLDED``.
+#: Folded spellings, emptied past ``_MAX_FOLDED``. A plain dict: :func:`surface_forms` reads
+#: a whole token list with one ``map``, a third of an ``lru_cache`` call per token.
 _folded: dict[str, str] = {}
 _MAX_FOLDED = 200_000
+
+
+def _fold_word(token: str) -> str:
+    folded = _folded.get(token)
+    if folded is None:
+        if len(_folded) > _MAX_FOLDED:
+            _folded.clear()
+        folded = _folded[token] = fold_token(token)
+    return folded
+
 
 # Words as written, diacritics and tatweel included (Arabic marks are not \w).
 _TOKEN = re.compile(r"[\w\u064B-\u065F\u0670\u0640]+")
@@ -119,12 +128,7 @@ def surface_forms(text: str) -> dict[str, str]:
     tokens.reverse()
     cached = list(map(_folded.get, tokens))
     if None in cached:
-        if len(_folded) > _MAX_FOLDED:
-            _folded.clear()
-        cached = [
-            _folded.setdefault(t, fold_token(t)) if f is None else f
-            for t, f in zip(tokens, cached, strict=True)
-        ]
+        cached = [_fold_word(t) if f is None else f for t, f in zip(tokens, cached, strict=True)]
     return dict(zip(cast(list[str], cached), tokens, strict=True))
 
 
