@@ -224,8 +224,6 @@ def evaluate_splits(
     """:func:`evaluate_split` for several splits, each baseline fitted once for all of them
     (fitting them is most of an evaluation's time, and their predictions do not depend on
     which other texts are predicted with them)."""
-    if not splits:
-        return {}, False
     train_docs = split_docs(docs, "train")
     train_labels = [d.label for d in train_docs]
     parts = {split: split_docs(docs, split) for split in splits}

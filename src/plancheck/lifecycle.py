@@ -107,12 +107,8 @@ def train_candidate(
     model = load_model(version, models_dir)  # verifies what was written
     card = read_card(folder)
     card["metrics"] = {}
-    # The same pickle as the current model: nothing to evaluate (figures would be equal).
-    same_as = identical_current(card, models_dir)
-    splits = ("dev", "test") if same_as is None else ()
-    if splits:
-        say("evaluating on dev and test (the baselines are trained once for both)")
-    reports, fasttext_missing = evaluate_splits(model, docs, splits, with_fasttext)
+    say("evaluating on dev and test (the baselines are trained once for both)")
+    reports, fasttext_missing = evaluate_splits(model, docs, ("dev", "test"), with_fasttext)
     if fasttext_missing:
         say(
             "fastText baseline skipped: install the `fasttext` extra (pip install -e '.[fasttext]')"
@@ -128,7 +124,7 @@ def train_candidate(
         say(
             f"{split}: macro-F1 {rep['overall']['macro_f1']:.3f}, element micro-F1 {rep['elements']['micro']['f1']:.3f}"
         )
-    same_as = same_as or identical_current(card, models_dir)
+    same_as = identical_current(card, models_dir)
     if same_as is not None:  # the same model again: no new version, no new reports
         shutil.rmtree(folder)
         shutil.rmtree(reports_dir / version, ignore_errors=True)
