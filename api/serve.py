@@ -95,7 +95,12 @@ def default_workers() -> int:
 def bind(host: str, port: int, reuse_port: bool, backlog: int = 2048) -> socket.socket:
     """A listening TCP socket on ``host:port`` (IPv6 when the host is an IPv6 address)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # The protocol must be named: asyncio switches Nagle's algorithm off (TCP_NODELAY) only on
+    # sockets whose ``proto`` is IPPROTO_TCP, and accepted sockets copy the listener's. With
+    # proto 0, a response written as headers then body waited for the client's delayed ACK
+    # (~40 ms), and each keep-alive connection managed ~20 requests/s however many cores
+    # served it (bench/RESULTS.md, issue 13, "Nagle").
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if reuse_port:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)

@@ -143,3 +143,31 @@ def test_workers_stop_when_the_parent_is_killed(server: Server) -> None:
     server.proc.kill()
     server.proc.wait(10)
     server.wait_gone(workers)  # PR_SET_PDEATHSIG: no orphan keeps the port
+
+
+def test_connections_accepted_on_the_bound_socket_have_nagle_off() -> None:
+    # asyncio sets TCP_NODELAY only on sockets whose proto is IPPROTO_TCP; without it a
+    # response written as headers then body waits for the client's delayed ACK (~40 ms).
+    import asyncio
+    import socket
+
+    from api.serve import bind
+
+    async def accepted_nodelay() -> int:
+        sock = bind("127.0.0.1", 0, reuse_port=True)
+        seen: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                s = transport.get_extra_info("socket")
+                seen.set_result(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        server = await asyncio.get_running_loop().create_server(Probe, sock=sock)
+        async with server:
+            _, writer = await asyncio.open_connection("127.0.0.1", sock.getsockname()[1])
+            value = await asyncio.wait_for(seen, 10)
+            writer.close()
+        return value
+
+    assert asyncio.run(accepted_nodelay()) != 0
