@@ -40,7 +40,7 @@ async def load_at_startup(slot: ModelSlot) -> None:
         log.error(json.dumps({"event": "model_load_failed", "error": str(exc)}))
 
 
-def app_settings(request: Request) -> Settings:
+async def app_settings(request: Request) -> Settings:
     """The settings the app was built with."""
     return request.app.state.settings
 
@@ -48,7 +48,7 @@ def app_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(app_settings)]
 
 
-def get_model_slot(request: Request) -> ModelSlot:
+async def get_model_slot(request: Request) -> ModelSlot:
     """The app's model slot (for reload and readiness)."""
     return request.app.state.models
 
@@ -56,10 +56,16 @@ def get_model_slot(request: Request) -> ModelSlot:
 ModelSlotDep = Annotated[ModelSlot, Depends(get_model_slot)]
 
 
-def get_classifier(slot: ModelSlotDep) -> Classifier:
+async def get_classifier(slot: ModelSlotDep) -> Classifier:
     """The model serving this request (taken once, so a reload cannot change it midway),
-    after following ``models/current`` if another worker or a promotion switched it."""
-    slot.follow()
+    after following ``models/current`` if another worker or a promotion switched it.
+
+    The cheap dependencies are ``async``: FastAPI runs a plain ``def`` dependency in its
+    thread pool, and three such hops per request cost more CPU than the HTTP parsing
+    (bench/RESULTS.md, issue 13). Only a load, which takes seconds, goes to a thread.
+    """
+    if slot.stale():
+        await run_in_threadpool(slot.follow)
     model = slot.model
     if model is None:
         raise ApiError(
@@ -81,7 +87,7 @@ api_key_header = APIKeyHeader(
 )
 
 
-def require_api_key(
+async def require_api_key(
     settings: SettingsDep, key: Annotated[str | None, Security(api_key_header)] = None
 ) -> None:
     """Refuse the request unless the API key is off or ``X-API-Key`` matches it."""

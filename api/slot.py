@@ -71,6 +71,10 @@ class ModelSlot:
         self.load_error = None
         return model
 
+    def stale(self) -> bool:
+        """Whether ``current`` changed since the last load attempt (one ``stat``)."""
+        return pointer_stamp(self._models_dir) != self._stamp
+
     def follow(self) -> None:
         """Load again if ``current`` changed since the last attempt (another worker's reload,
         or a promotion). A failed attempt is not retried until the pointer changes again."""
