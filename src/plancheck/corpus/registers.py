@@ -16,7 +16,7 @@ LONG_MIN_WORDS = 600
 FAMILIES: tuple[str, ...] = ("brief", "press", "award", "public", "other_forms", "short", "long")
 
 _FAMILY_OF: dict[str, str] = {
-    **dict.fromkeys(("press_release", "news_report", "news"), "press"),
+    **dict.fromkeys(("press_release", "news_report", "news", "interview", "opinion"), "press"),
     **dict.fromkeys(("award_entry", "case_study"), "award"),
     **dict.fromkeys(
         (
@@ -50,6 +50,8 @@ _FAMILY_OF: dict[str, str] = {
             "article",
             "hr_memo",
             "sales_pitch",
+            "academic_abstract",
+            "regulation",
         ),
         "other_forms",
     ),
