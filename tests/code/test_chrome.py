@@ -24,6 +24,14 @@ from plancheck.text.chrome import is_chrome
         "Like · Reply · 3h",
         "We use cookies to improve your experience.",
         "شارك",
+        # document-sharing sites around a PDF
+        "Download as docx, pdf, or txt",
+        "You are on page 1of 18",
+        "You might also like",
+        "Page content transcription",
+        "If your browser does not render page correctly, please read the page content below",
+        "We use cookies to give you the best experience on our website. By continuing to browse "
+        "the site you agree to our use of cookies.",
     ],
 )
 def test_furniture_lines(line):
@@ -43,6 +51,8 @@ def test_furniture_lines(line):
         "Budget: 40k SAR / month",
         "تابعونا على انستغرام للعروض اليومية",
         "Home delivery across Riyadh within two hours for every order this month",
+        "Download as many vouchers as you like",
+        "If your order does not arrive in two hours, the delivery is free all month",
     ],
 )
 def test_content_lines(line):

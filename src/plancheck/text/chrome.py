@@ -29,7 +29,8 @@ _LEADING = (
     r"|we use cookies|accept(?: all)? cookies|this (?:site|website) uses cookies|accessibility"
     r"|text size|colou?r preference|back to top|all categories|transcript of"
     r"|(?:previous|next) (?:post|article)|all rights reserved|copyright|©|you may also like"
-    r"|report this|lire aussi|voir aussi|اقرا ايضا|اقرا المزيد|اقرا كذلك|اخر تحديث|اعلن معنا"
+    r"|report this|you might also like|download as (?:docx|pdf|pptx?|txt)|you are on page"
+    r"|page content transcription|date post|view \d+ times|lire aussi|voir aussi|اقرا ايضا|اقرا المزيد|اقرا كذلك|اخر تحديث|اعلن معنا"
     r"|تسجيل الدخول|الاكثر قراءه|الاكثر مشاهده|(?:اخبار|مواضيع|مقالات) ذات صله"
     r"|جميع الحقوق محفوظه|حقوق النشر|سياسه الخصوصيه|اضف تعليق|ارسل لصديق|نسخ الرابط"
 )
@@ -48,13 +49,21 @@ _NAV_WORD = re.compile(
 )
 
 
+# Furniture that runs longer than a short line: cookie banners and document-sharing sites'
+# notes on their own viewer ("If your browser does not render page correctly, …").
+_LONG = re.compile(
+    r"^[\W_]*(?:we use cookies|this (?:site|website) uses cookies|by (?:continuing|using) (?:to "
+    r"(?:browse|use) )?(?:this|our) (?:site|website)|if your browser does not render)"
+)
+
+
 def is_chrome(line: str) -> bool:
     """Whether a normalised line is page furniture rather than part of the text."""
     s = line.strip()
     if not s:
         return True
     if len(s.split()) > MAX_WORDS:
-        return False
+        return bool(_LONG.match(s))
     return bool(
         _OPENING.match(s) or _COUNTER.match(s) or (_CRUMB.match(s) and _NAV_WORD.search(s))
     )
