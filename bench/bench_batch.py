@@ -254,7 +254,7 @@ def efficiency_note(r: dict) -> list[str]:
     return [
         "CPU cores used = CPU seconds of all the run's processes / wall seconds. Per CPU-second, "
         f"the command classified {per2:.1f} documents against {per1:.1f} for the bare "
-        f"`classify_many` loop ({per2 / per1:.0%}: start-up, model loading in each worker, "
+        f"`classify_many` loop ({per2 / per1:.0%}: start-up, loading the model, "
         f"reading, JSON encoding and writing included). With --jobs 2 it got {c2:.2f} of the "
         f"machine's {r['cpus']} CPUs on average; the ratio above is bounded by that share.",
         "",

@@ -391,3 +391,29 @@ def test_dask_engine_with_its_own_local_cluster(
     assert same_result(
         json.loads(got.loc[1, "result_json"]), classifier.classify(CAMPAIGN_EN, id="b")
     )
+
+
+def test_a_corrupted_model_stops_a_two_worker_run_with_the_reason(
+    tmp_path: Path, models_dir: Path
+) -> None:
+    # The main process loads the model for its forked workers: a file that no longer matches
+    # its card fails the run before anything is written, and says why.
+    import shutil
+
+    models = tmp_path / "models"
+    shutil.copytree(models_dir, models)
+    version = (models / "current").read_text(encoding="utf-8").strip()
+    with open(models / version / "model.pkl", "ab") as f:
+        f.write(b"x")
+    inp = write_jsonl(tmp_path / "in.jsonl", [{"id": 1, "text": CAMPAIGN_EN}])
+    out = tmp_path / "out.jsonl"
+    run = subprocess.run(
+        [sys.executable, "-m", "plancheck.cli", "classify-batch", str(inp), "-o", str(out)]
+        + ["--jobs", "2", "--models", str(models), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode != 0
+    assert "does not match its model card" in run.stderr
+    assert not out.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import signal
@@ -31,20 +32,25 @@ if TYPE_CHECKING:
 _STATE: dict[str, Any] = {}
 
 
-def init_worker(model_folder: str, models_dir: str, in_pool: bool = True) -> None:
+def init_worker(
+    model_folder: str, models_dir: str, in_pool: bool = True, preloaded: bool = False
+) -> None:
     """Process-pool initializer: load the model once for this worker's whole life.
 
     A pool worker ignores Ctrl-C (the main process handles it and stops the pool) and exits
-    by itself if the main process is killed.
+    by itself if the main process is killed. ``preloaded``: the worker was forked from a
+    main process that loaded the model already (or failed to), so it keeps that.
     """
 
     if in_pool:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         start_parent_watchdog()
+    if preloaded and ("classifier" in _STATE or "load_error" in _STATE):
+        return
     try:
         _STATE["classifier"] = load_model(model_folder, models_dir)
     except Exception as e:  # reported by the first chunk, with the reason
-        _STATE["load_error"] = f"the model could not be loaded in a worker: {e}"
+        _STATE["load_error"] = f"the model could not be loaded: {e}"
 
 
 def start_parent_watchdog(interval: float = 1.0) -> None:
@@ -135,12 +141,22 @@ def pool_context() -> BaseContext:
 
 
 def start_pool(jobs: int, model_folder: str, models_dir: str) -> ProcessPoolExecutor:
-    """``jobs`` worker processes, each with the model loaded once (checked before returning)."""
+    """``jobs`` worker processes, each with the model loaded once (checked before returning).
+
+    With ``fork`` the main process loads the model and the workers inherit it: one load
+    instead of ``jobs`` loads competing for the same cores at start-up, and the model's
+    pages stay shared (the collector is kept off them, as in ``api/serve.py``).
+    """
+    context = pool_context()
+    preloaded = context.get_start_method() == "fork"
+    if preloaded:
+        init_worker(model_folder, models_dir, in_pool=False)
+        gc.freeze()
     pool = ProcessPoolExecutor(
         jobs,
-        mp_context=pool_context(),
+        mp_context=context,
         initializer=init_worker,
-        initargs=(model_folder, models_dir),
+        initargs=(model_folder, models_dir, True, preloaded),
     )
     try:
         for future in [pool.submit(worker_ready) for _ in range(jobs)]:
@@ -164,13 +180,18 @@ def chunk_runner(
         finally:
             _STATE.clear()
         return
-    pool = start_pool(jobs, model_folder, models_dir)
     try:
-        yield pool
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+        pool = start_pool(jobs, model_folder, models_dir)
+        try:
+            yield pool
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+    finally:
+        _STATE.pop("classifier", None)  # what start_pool loaded here for the workers
+        _STATE.pop("load_error", None)
+        gc.unfreeze()
 
 
 def run_chunks(
