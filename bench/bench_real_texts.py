@@ -7,12 +7,14 @@ real-text tables of bench/RESULTS.md:
     .venv/bin/python bench/bench_real_texts.py real1.jsonl real2.jsonl [--model VERSION]
 
 Baselines (one-word rule, word + char TF-IDF LR) are trained on the corpus's train split.
+Items with a ``register`` (news, press, award, public_strategy…) are also scored per form.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -81,6 +83,21 @@ def main() -> None:
             f"{'':10s} confusion (rows = truth {', '.join(config.LABELS)}):",
             label_metrics(truth, [r["label"] for r in results], config.LABELS)["confusion"],
         )
+        _by_register(items, [r["label"] for r in results])
+
+
+def _by_register(items: list[dict], pred: list[str]) -> None:
+    """Accuracy per form (``register`` of the items, when they carry one) and the commonest
+    error of each: where a model misreads real text, by kind of text."""
+    forms = sorted({i.get("register") for i in items if i.get("register")})
+    for form in forms:
+        idx = [k for k, i in enumerate(items) if i.get("register") == form]
+        right = sum(items[k]["label"] == pred[k] for k in idx)
+        errors = Counter(
+            f"{items[k]['label']}→{pred[k]}" for k in idx if items[k]["label"] != pred[k]
+        )
+        common = ", ".join(f"{e} {n}" for e, n in errors.most_common(2))
+        print(f"{'':10s} {form:16s} n={len(idx):3d}  accuracy {right / len(idx):.2f}  {common}")
 
 
 if __name__ == "__main__":
