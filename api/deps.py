@@ -61,7 +61,7 @@ async def get_classifier(slot: ModelSlotDep) -> Classifier:
     after following ``models/current`` if another worker or a promotion switched it.
 
     The cheap dependencies are ``async``: FastAPI runs a plain ``def`` dependency in its
-    thread pool, and three such hops per request cost more CPU than the HTTP parsing
+    thread pool, and four such hops per request cost more CPU than the HTTP parsing
     (bench/RESULTS.md, issue 13). Only a load, which takes seconds, goes to a thread.
     """
     if slot.stale():

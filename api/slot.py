@@ -78,10 +78,10 @@ class ModelSlot:
     def follow(self) -> None:
         """Load again if ``current`` changed since the last attempt (another worker's reload,
         or a promotion). A failed attempt is not retried until the pointer changes again."""
-        if pointer_stamp(self._models_dir) == self._stamp:
+        if not self.stale():
             return
         with self._reload_lock:
-            if pointer_stamp(self._models_dir) == self._stamp:
+            if not self.stale():
                 return  # another request of this worker followed it meanwhile
             previous = self.model.version if self.model is not None else None
             try:

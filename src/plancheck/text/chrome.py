@@ -24,13 +24,16 @@ _BARE = (
     r"|trending|advertisement|sponsored|embed|views?|accueil|partager|الرييسيه|شارك|مشاركه"
     r"|طباعه|تحميل|تابعونا|تابعنا|التعليقات|اتصل بنا|من نحن|الاهداءات|اعلانات"
 )
+# A cookie banner's notice, on a short line or a long one.
+_COOKIES = r"we use cookies|this (?:site|website) uses cookies"
 _LEADING = (
     r"skip to|read more|related (?:articles|posts|stories|news)|posted (?:on|in|by)|post on"
-    r"|we use cookies|accept(?: all)? cookies|this (?:site|website) uses cookies|accessibility"
+    rf"|{_COOKIES}|accept(?: all)? cookies|accessibility"
     r"|text size|colou?r preference|back to top|all categories|transcript of"
     r"|(?:previous|next) (?:post|article)|all rights reserved|copyright|©|you may also like"
     r"|report this|you might also like|download as (?:docx|pdf|pptx?|txt)|you are on page"
-    r"|page content transcription|date post|view \d+ times|lire aussi|voir aussi|اقرا ايضا|اقرا المزيد|اقرا كذلك|اخر تحديث|اعلن معنا"
+    r"|page content transcription|date post|view \d+ times|lire aussi|voir aussi"
+    r"|اقرا ايضا|اقرا المزيد|اقرا كذلك|اخر تحديث|اعلن معنا"
     r"|تسجيل الدخول|الاكثر قراءه|الاكثر مشاهده|(?:اخبار|مواضيع|مقالات) ذات صله"
     r"|جميع الحقوق محفوظه|حقوق النشر|سياسه الخصوصيه|اضف تعليق|ارسل لصديق|نسخ الرابط"
 )
@@ -52,8 +55,8 @@ _NAV_WORD = re.compile(
 # Furniture that runs longer than a short line: cookie banners and document-sharing sites'
 # notes on their own viewer ("If your browser does not render page correctly, …").
 _LONG = re.compile(
-    r"^[\W_]*(?:we use cookies|this (?:site|website) uses cookies|by (?:continuing|using) (?:to "
-    r"(?:browse|use) )?(?:this|our) (?:site|website)|if your browser does not render)"
+    rf"^[\W_]*(?:{_COOKIES}|by (?:continuing|using) (?:to (?:browse|use) )?(?:this|our) "
+    r"(?:site|website)|if your browser does not render)"
 )
 
 
