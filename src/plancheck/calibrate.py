@@ -49,7 +49,7 @@ def calibrate(
     y: np.ndarray,
     dev_logits: np.ndarray,
     y_dev: np.ndarray,
-    threshold_scale: float = 1.0,
+    threshold_scale: float | np.ndarray = 1.0,
 ) -> dict[str, Any]:
     """Set ``model``'s element thresholds and temperatures; return what was measured.
 
@@ -57,7 +57,8 @@ def calibrate(
     toward the global set in proportion to how few dev documents the bucket has. Temperature:
     fitted on out-of-fold train logits and kept only if it lowers dev ECE; then one per length
     bucket (short texts say little), kept only if dev ECE drops further. ``threshold_scale``
-    multiplies every tuned threshold (see ``TrainParams.element_threshold_scale``).
+    multiplies every tuned threshold, one factor for all or one per element (see
+    ``TrainParams.element_threshold_scales``).
     """
     model.thresholds = tune_thresholds(dev_el, dev_truth)
     dev_b = np.asarray([model.bucket(n) for n in dev_words])

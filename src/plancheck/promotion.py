@@ -13,7 +13,7 @@ from typing import Any, cast
 from . import config, load_model
 from .artifacts import CARD_FILE, HISTORY, current_version, load_artifact, read_card, set_current
 from .corpus import Document, load_corpus, split_docs
-from .errors import ModelNotFoundError
+from .errors import ModelIntegrityError, ModelNotFoundError
 from .evaluate import evaluate
 
 #: A candidate may be at most this much below the current model (test macro-F1 and element
@@ -169,15 +169,23 @@ def promote(
     _check_loads(version, models_dir)
     same_split = cand.get("metrics", {}).get("test", {}).get("split_sha256")
     current = read_card(models_dir / cur) if cur else None
+    stale = None
     if (
         cur
         and current
         and same_split != current.get("metrics", {}).get("test", {}).get("split_sha256")
     ):
-        current = current_on_split(cur, models_dir, corpus_path)
-        if same_split != current["metrics"]["test"]["split_sha256"]:
+        try:
+            current = current_on_split(cur, models_dir, corpus_path)
+        except ModelIntegrityError as e:
+            # The current model no longer loads with this code (signal rules, fold table,
+            # scikit-learn changed): nothing can serve it, so there is nothing to compare with.
+            current, stale = None, f"the current model {cur} no longer loads ({e})"
+        if current is not None and same_split != current["metrics"]["test"]["split_sha256"]:
             cand = current_on_split(version, models_dir, corpus_path)
     verdict = gate(cand, current)
+    if stale:
+        verdict["why"] = f"passes: {stale}"
     if not verdict["passed"] and not force:
         return {**verdict, "promoted": False}
     if not verdict["passed"] and not reason:

@@ -90,7 +90,7 @@ def train(
         y=y,
         dev_logits=dev_logits,
         y_dev=y_dev,
-        threshold_scale=params.element_threshold_scale,
+        threshold_scale=params.element_threshold_scales(),
     )
     dev_pred = dev_logits.argmax(axis=1)
 

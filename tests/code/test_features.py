@@ -3,8 +3,10 @@
 import pickle
 
 import numpy as np
+import pytest
 from sklearn.base import clone
 
+from plancheck import config
 from plancheck.elements import ElementDetector, document_scores, sentence_targets, tune_thresholds
 from plancheck.features import MASK_TOKEN, SentenceFeaturizer, prepare
 from plancheck.text import normalize, sentences
@@ -159,3 +161,20 @@ def test_threshold_scale_lowers_every_tuned_element_threshold(monkeypatch):
     assert np.allclose(scaled.thresholds, 0.7 * plain.thresholds)
     assert np.allclose(scaled.bucket_thresholds, 0.7 * plain.bucket_thresholds)
     assert scaled.temperature == plain.temperature
+    # one factor per element: the default parameters lower implementation and ownership most
+    from plancheck.search import TrainParams
+
+    per = TrainParams().element_threshold_scales()
+    each = Stub()
+    cal.calibrate(each, threshold_scale=per, **kw)
+    assert np.allclose(each.thresholds, per * plain.thresholds)
+    assert np.allclose(each.bucket_thresholds, per[None, :] * plain.bucket_thresholds)
+    k = list(config.ELEMENTS)
+    assert per[k.index("implementation")] < per[k.index("ownership")] < per[k.index("goals")]
+
+
+def test_per_element_threshold_factors_name_real_elements():
+    from plancheck.search import TrainParams
+
+    with pytest.raises(ValueError, match="unknown element"):
+        TrainParams(element_threshold_by=(("goal", 0.5),)).element_threshold_scales()

@@ -218,10 +218,23 @@ def test_seasons(text, span):
         ("Open Day on Saturday", "Open Day"),
         ("يوم مفتوح للأهالي", "يوم مفتوح"),
         ("our 10th anniversary", "anniversary"),
+        ("we sponsor the Fintech Forum on 3 May", "Forum"),
     ],
 )
 def test_events(text, span):
     assert span in [s["text"] for s in only(text, "event")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Consumer Complaints Forum › Retail › Bahrain",
+        "Read the forum rules before you post",
+        "posted on an online forum last week",
+    ],
+)
+def test_a_website_forum_is_no_event(text):
+    assert only(text, "event") == []
 
 
 @pytest.mark.parametrize(

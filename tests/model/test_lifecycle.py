@@ -169,6 +169,22 @@ def test_promote_refuses_a_worse_candidate(models, registry):
     assert current_version(models) == better
 
 
+def test_promote_replaces_a_current_model_that_no_longer_loads(models, registry):
+    """After the signal rules change, the current model cannot be re-evaluated on the new
+    split (nor serve): the gate says so and lets a model built with this code in."""
+    stale = clone(models, registry.a, "20300101-000000-stale0")
+    path = models / stale / CARD_FILE
+    card = json.loads(path.read_text(encoding="utf-8"))
+    card["signals_sha256"] = "0" * 64
+    card["metrics"]["test"]["split_sha256"] = "an older split"
+    path.write_text(json.dumps(card, ensure_ascii=False), encoding="utf-8")
+    set_current(stale, models, reason="test: a model from before a rules change")
+    verdict = promote(registry.b, models)
+    assert verdict["promoted"] and verdict["passed"]
+    assert "no longer loads" in verdict["why"] and "signal rules" in verdict["why"]
+    assert current_version(models) == registry.b
+
+
 def test_force_needs_a_reason_and_logs_it(models, registry):
     worse = clone(models, registry.b, "20300101-000000-worse0", element_micro_f1=0.0)
     with pytest.raises(ValueError, match="reason"):

@@ -33,6 +33,7 @@ _FAMILY_OF: dict[str, str] = {
             "policy",
             "content_calendar",
             "performance_report",
+            "dashboard",
             "how_to",
             "listicle",
             "market_news",
