@@ -161,7 +161,7 @@ def test_threshold_scale_lowers_every_tuned_element_threshold(monkeypatch):
     assert np.allclose(scaled.thresholds, 0.7 * plain.thresholds)
     assert np.allclose(scaled.bucket_thresholds, 0.7 * plain.bucket_thresholds)
     assert scaled.temperature == plain.temperature
-    # one factor per element: the default parameters lower implementation and ownership most
+    # one factor per element: the defaults lower implementation and ownership, raise horizon
     from plancheck.search import TrainParams
 
     per = TrainParams().element_threshold_scales()
@@ -170,7 +170,8 @@ def test_threshold_scale_lowers_every_tuned_element_threshold(monkeypatch):
     assert np.allclose(each.thresholds, per * plain.thresholds)
     assert np.allclose(each.bucket_thresholds, per[None, :] * plain.bucket_thresholds)
     k = list(config.ELEMENTS)
-    assert per[k.index("implementation")] < per[k.index("ownership")] < per[k.index("goals")]
+    assert per[k.index("implementation")] < per[k.index("ownership")] < per[k.index("budget")]
+    assert per[k.index("horizon")] > per[k.index("budget")]
 
 
 def test_per_element_threshold_factors_name_real_elements():
