@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from .config import PACKAGE_DIR, display_names
+from .text import fold_token
 
 #: Confidence bands of the opening words: "A campaign" / "Likely a campaign" / "Uncertain…".
 SURE, LIKELY = 0.9, 0.7
@@ -155,17 +156,48 @@ def _strategy(t: dict[str, Any], head: str, present: set[str], signals: Any, lan
     return str(t[key].format(head=head, span=span, every=every))
 
 
+@cache
+def _generic_events() -> dict[str, str]:
+    """Folded event words that name no event of their own → ``launch`` or ``opening``."""
+    data = json.loads((PACKAGE_DIR / "summary.json").read_text(encoding="utf-8"))
+    return {
+        _event_key(w): kind
+        for kind, words in data["generic_events"].items()
+        if not kind.startswith("_")
+        for w in words
+    }
+
+
+def _event_key(text: str) -> str:
+    key = " ".join(fold_token(text).replace("-", " ").split())
+    return key[2:] if key.startswith("ال") else key
+
+
+def _theme(signals: Sequence[Mapping[str, Any]], lang: str) -> str | None:
+    """The season or event a campaign is built around: quoted as the text names it, or in
+    words when the text only says that something is launched or opened ("a launch")."""
+    season = _first(signals, "season")
+    if season:
+        return _quote(str(season["text"]), lang)
+    generic = None
+    for s in signals:
+        if s.get("kind") != "event" or not str(s.get("text", "")).strip():
+            continue
+        kind = _generic_events().get(_event_key(str(s["text"])))
+        if kind is None:
+            return _quote(str(s["text"]), lang)  # a named event: "GITEX", «معرض الكتاب»
+        generic = generic or kind
+    return str(summary_texts()[lang]["campaign"][generic]) if generic else None
+
+
 def timebox(signals: Sequence[Mapping[str, Any]], lang: str) -> tuple[str | None, str | None]:
-    """A campaign's length and its season or event, in words ("27 days", "“Back to School”").
+    """A campaign's length and its season or event, in words ("27 days", "“Back to School”",
+    "a launch").
 
     Shared by the summary and the advice, so the two never describe the time box differently.
     """
     boxes = [d for d in _spans(signals) if d <= CAMPAIGN_MAX_DAYS]
-    theme = _first(signals, "season", "event")
-    return (
-        span_words(max(boxes), lang) if boxes else None,
-        _quote(str(theme["text"]), lang) if theme else None,
-    )
+    return (span_words(max(boxes), lang) if boxes else None, _theme(signals, lang))
 
 
 def _campaign(t: dict[str, Any], head: str, signals: Any, lang: str) -> str:

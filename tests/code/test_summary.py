@@ -35,6 +35,8 @@ SIG = {
     "season": {"kind": "season", "text": "Back to School"},
     "offer2": {"kind": "offer", "text": "buy 2 get 1"},
     "offer1": {"kind": "offer", "text": "sale"},
+    "launch": {"kind": "event", "text": "launched"},
+    "opening": {"kind": "event", "text": "الافتتاح"},
 }
 
 # (label, confidence, present elements, signals) → the template keys the summary must use.
@@ -81,6 +83,20 @@ CASES = [
         ALL,
         ["offer1"],
         ["head.campaign.likely", "campaign.push", "campaign.offer", "campaign.complete"],
+    ),
+    (
+        "campaign",
+        0.99,
+        {"goals"},
+        ["box", "launch"],
+        ["campaign.runs", "campaign.around", "campaign.launch", "campaign.missing"],
+    ),
+    (
+        "campaign",
+        0.8,
+        {"goals"},
+        ["opening"],
+        ["campaign.push", "campaign.around", "campaign.opening", "campaign.missing"],
     ),
     ("campaign", 0.5, set(), [], ["head.campaign.unsure", "campaign.plain", "campaign.missing"]),
     ("other", 0.99, set(), [], ["head.other.sure", "other.plain"]),
@@ -162,3 +178,21 @@ def test_arabic_counts_take_the_right_form() -> None:
 def test_mixed_text_gets_an_arabic_summary() -> None:
     s = summarize("campaign", 0.99, "mixed", _elements(set()), [])
     assert s.startswith("حملة")
+
+
+@pytest.mark.parametrize(
+    ("signals", "theme"),
+    [
+        ([{"kind": "event", "text": "launched"}], "a launch"),
+        ([{"kind": "event", "text": "Grand Opening"}], "an opening"),
+        ([{"kind": "event", "text": "launched"}, {"kind": "event", "text": "GITEX"}], "“GITEX”"),
+        (
+            [{"kind": "event", "text": "launch"}, {"kind": "season", "text": "Ramadan"}],
+            "“Ramadan”",
+        ),
+    ],
+)
+def test_a_launch_word_is_said_in_words_and_a_named_event_is_quoted(signals, theme) -> None:
+    s = summarize("campaign", 0.95, "en", _elements(set()), signals)
+    assert f"around {theme}" in s, s
+    assert "“launched”" not in s and "“Grand Opening”" not in s
