@@ -8,6 +8,7 @@ from plancheck.corpus.tells import (
     dialect_markers_found,
     formula_lines,
     layout_cv_macro_f1,
+    one_label_forms,
     self_explanations,
     skewed_words,
     tell_report,
@@ -134,3 +135,14 @@ def test_register_family(register, words, family) -> None:
 
 def test_a_place_name_ending_in_la_is_not_a_negation() -> None:
     assert self_explanations("أطلقت جمعية في الرباط-سلا حملة توعوية للأطفال") == []
+
+
+def test_forms_that_always_carry_one_label_are_listed() -> None:
+    docs = [doc(i, "strategy", "board paper", register="board_paper") for i in range(19)]
+    docs += [doc(100, "campaign", "board paper", register="board_paper")]
+    docs += [
+        doc(200 + i, "other" if i % 2 else "campaign", "mail", register="email") for i in range(30)
+    ]
+    assert one_label_forms(docs) == [("board_paper", 20, "strategy", 0.95)]
+    assert one_label_forms(docs, share=0.96) == []
+    assert one_label_forms(docs[:19]) == [], "fewer than 20 documents say nothing"

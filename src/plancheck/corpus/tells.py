@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import Counter
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -190,6 +190,8 @@ class TellReport:
     best_word_rule: tuple[str, str, float]
     formula_lines: dict[str, tuple[str, float]]
     skewed_words: dict[str, list[tuple[str, float, float]]]
+    #: (form, documents, label, share): informational, like ``skewed_words``.
+    one_label_forms: list[tuple[str, int, str, float]] = field(default_factory=list)
 
     @property
     def failures(self) -> list[str]:
@@ -211,6 +213,27 @@ class TellReport:
             if share > MAX_FORMULA_LINE_SHARE:
                 f.append(f"line shared by {share:.1%} of {lab}: {line[:60]!r} (max 3%)")
         return f
+
+
+def one_label_forms(
+    docs: list[Document], min_docs: int = 20, share: float = 0.9
+) -> list[tuple[str, int, str, float]]:
+    """Forms (``register``) whose documents nearly all carry one label, most one-sided first.
+
+    The model never sees the register, but a form written for one label only (board papers
+    all strategies, e-mails almost never `other`) teaches it a shortcut that real documents
+    break. Kinds on the contract's `other` list (job ads, recipes…) belong here by nature.
+    """
+    by: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for d in docs:
+        by[d.form or "(none)"][d.label] += 1
+    out = []
+    for reg, counts in by.items():
+        n = sum(counts.values())
+        label, k = counts.most_common(1)[0]
+        if n >= min_docs and k / n >= share:
+            out.append((reg, n, label, round(k / n, 3)))
+    return sorted(out, key=lambda t: (-t[3], -t[1], t[0]))
 
 
 def tell_report(docs: list[Document], with_layout: bool = True) -> TellReport:
@@ -242,6 +265,7 @@ def tell_report(docs: list[Document], with_layout: bool = True) -> TellReport:
         best_word_rule=best_word_rule(hw) if len(hw) >= 20 else ("", "", 0.0),
         formula_lines=formula_lines(hw),
         skewed_words=skewed_words(hw) if len(hw) >= 20 else {},
+        one_label_forms=one_label_forms(hw),
     )
 
 
@@ -270,4 +294,11 @@ def format_tells(r: TellReport, skewed: int = 30) -> str:
         ]
         for k, ws in r.skewed_words.items():
             lines.append(f"  {k}: " + ", ".join(f"{x} {a:.2f}/{b:.2f}" for x, a, b in ws[:skewed]))
+    if r.one_label_forms:
+        lines += [
+            "",
+            "forms that nearly always carry one label (≥ 20 documents, ≥ 90 %; the `other`"
+            " list's own kinds belong here):",
+            "  " + ", ".join(f"{f} {n} {lab} {sh:.0%}" for f, n, lab, sh in r.one_label_forms),
+        ]
     return "\n".join(lines)
