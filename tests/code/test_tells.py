@@ -146,3 +146,7 @@ def test_forms_that_always_carry_one_label_are_listed() -> None:
     assert one_label_forms(docs) == [("board_paper", 20, "strategy", 0.95)]
     assert one_label_forms(docs, share=0.96) == []
     assert one_label_forms(docs[:19]) == [], "fewer than 20 documents say nothing"
+    report = tell_report(docs, with_layout=False)
+    assert any("form 'board_paper': 95%" in f for f in report.failures), report.failures
+    ads = [doc(300 + i, "other", "job", register="job_ad") for i in range(25)]
+    assert not any("job_ad" in f for f in tell_report(ads, with_layout=False).failures)
