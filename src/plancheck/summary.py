@@ -159,10 +159,9 @@ def _strategy(t: dict[str, Any], head: str, present: set[str], signals: Any, lan
 @cache
 def _generic_events() -> dict[str, str]:
     """Folded event words that name no event of their own → ``launch`` or ``opening``."""
-    data = json.loads((PACKAGE_DIR / "summary.json").read_text(encoding="utf-8"))
     return {
         _event_key(w): kind
-        for kind, words in data["generic_events"].items()
+        for kind, words in summary_texts()["generic_events"].items()
         if not kind.startswith("_")
         for w in words
     }

@@ -34,6 +34,8 @@ MAX_LAYOUT_MACRO_F1 = 0.55
 MAX_ONE_WORD_RULE_ACCURACY = 0.60
 MAX_BEST_WORD_RULE_ACCURACY = 0.60
 MAX_FORMULA_LINE_SHARE = 0.03
+#: A form with at least this many documents may not have more than this share of one label.
+MIN_FORM_DOCS, MAX_ONE_LABEL_FORM_SHARE = 20, 0.9
 #: Forms whose substance is a kind on the contract's `other` list: they carry one label by
 #: nature. Any other form may not (see :func:`one_label_forms`).
 OTHER_KINDS = frozenset(
@@ -199,8 +201,13 @@ class TellReport:
     best_word_rule: tuple[str, str, float]
     formula_lines: dict[str, tuple[str, float]]
     skewed_words: dict[str, list[tuple[str, float, float]]]
-    #: (form, documents, label, share): informational, like ``skewed_words``.
+    #: (form, documents, label, share) of every form nearly all one label, `other` kinds too.
     one_label_forms: list[tuple[str, int, str, float]] = field(default_factory=list)
+
+    @property
+    def tied_forms(self) -> list[tuple[str, int, str, float]]:
+        """The one-label forms that may not be: all but the `other` list's own kinds."""
+        return [f for f in self.one_label_forms if f[0] not in OTHER_KINDS]
 
     @property
     def failures(self) -> list[str]:
@@ -221,14 +228,18 @@ class TellReport:
         for lab, (line, share) in self.formula_lines.items():
             if share > MAX_FORMULA_LINE_SHARE:
                 f.append(f"line shared by {share:.1%} of {lab}: {line[:60]!r} (max 3%)")
-        for form, n, lab, share in self.one_label_forms:
-            if form not in OTHER_KINDS:
-                f.append(f"form {form!r}: {share:.0%} of its {n} documents are {lab} (max 90%)")
+        for form, n, lab, share in self.tied_forms:
+            f.append(
+                f"form {form!r}: {share:.0%} of its {n} documents are {lab} "
+                f"(max {MAX_ONE_LABEL_FORM_SHARE:.0%})"
+            )
         return f
 
 
 def one_label_forms(
-    docs: list[Document], min_docs: int = 20, share: float = 0.9
+    docs: list[Document],
+    min_docs: int = MIN_FORM_DOCS,
+    share: float = MAX_ONE_LABEL_FORM_SHARE,
 ) -> list[tuple[str, int, str, float]]:
     """Forms (``register``) whose documents nearly all carry one label, most one-sided first.
 
@@ -309,8 +320,8 @@ def format_tells(r: TellReport, skewed: int = 30) -> str:
     if r.one_label_forms:
         lines += [
             "",
-            "forms that nearly always carry one label (≥ 20 documents, ≥ 90 %; only the"
-            " `other` list's own kinds may):",
+            f"forms that nearly always carry one label (≥ {MIN_FORM_DOCS} documents,"
+            f" ≥ {MAX_ONE_LABEL_FORM_SHARE * 100:.0f} %; only the `other` list's own kinds may):",
             "  " + ", ".join(f"{f} {n} {lab} {sh:.0%}" for f, n, lab, sh in r.one_label_forms),
         ]
     return "\n".join(lines)
