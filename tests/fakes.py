@@ -10,8 +10,8 @@ import re
 from collections.abc import Sequence
 
 from plancheck import config
-from plancheck.classifier import check_text, classify_records
 from plancheck.errors import InputError
+from plancheck.records import check_text, classify_records
 from plancheck.summary import summarize
 from plancheck.text import detect_language, split_sentences
 

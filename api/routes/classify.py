@@ -24,8 +24,8 @@ from api.schemas import (
     FileClassifyResult,
 )
 from api.settings import Settings
-from plancheck.classifier import check_text, classify_records
 from plancheck.reading import SUPPORTED_EXTENSIONS, read_document
+from plancheck.records import check_text, classify_records
 
 router = APIRouter(prefix="/v1/classify", tags=["classify"])
 _EXTENSIONS = ", ".join(SUPPORTED_EXTENSIONS)

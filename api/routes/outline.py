@@ -14,8 +14,8 @@ from fastapi.responses import Response
 from api.deps import ClassifierDep, SettingsDep
 from api.routes.classify import FILE_DESCRIPTION, FILE_ERRORS, JSON_ERRORS, read_upload
 from api.schemas import OUTLINE_EXAMPLES, OutlineFormat, OutlineRequest
-from plancheck.classifier import check_text
 from plancheck.outline import FORMATS, build_outline, render_outline
+from plancheck.records import check_text
 
 router = APIRouter(prefix="/v1/outline", tags=["outline"])
 

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from .. import load_model
-from ..classifier import classify_records
 from ..errors import BatchRunError, InputError, PlancheckError, error_item
 from ..reading import read_document
+from ..records import classify_records
 from .doc import Doc
 from .folder import read_file
 from .outputs import ENCODERS, Record
