@@ -107,13 +107,20 @@ _TOKEN = re.compile(r"[\w\u064B-\u065F\u0670\u0640]+")
 def stop_words() -> frozenset[str]:
     """Folded function words of both languages (``stopwords.json``), never shown as reasons."""
     data = json.loads((PACKAGE_DIR / "stopwords.json").read_text(encoding="utf-8"))
-    return frozenset(fold_token(w) for lang in ("en", "ar") for w in data[lang])
+    words = {fold_token(w) for lang in ("en", "ar") for w in data[lang]}
+    # Arabic writes "and" and "so" as a prefix: ومش, فما are as empty as مش, ما.
+    arabic = {fold_token(w) for w in data["ar"]}
+    return frozenset(words | {c + w for w in arabic for c in ("و", "ف")})
 
 
 def worth_showing(term: str) -> bool:
-    """A reason a marketer can read: some word that is neither a function word nor a number."""
+    """A reason a marketer can read: some word that is neither a function word, a number nor a
+    lone letter (the «بـ» of «بـ 30%», an initial)."""
     stops = stop_words()
-    return any(not t.isdigit() and _fold_word(t) not in stops for t in _TOKEN.findall(term))
+    return any(
+        not t.isdigit() and len(f := _fold_word(t)) > 1 and f not in stops
+        for t in _TOKEN.findall(term)
+    )
 
 
 def surface_forms(text: str) -> dict[str, str]:

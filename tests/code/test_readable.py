@@ -12,6 +12,28 @@ def test_function_words_and_numbers_are_not_reasons() -> None:
         assert worth_showing(term), term
 
 
+def test_dialect_particles_and_prefixed_function_words_are_not_reasons() -> None:
+    # Seen as reasons on real Egyptian and Gulf texts: particles a marketer cannot act on.
+    for term in (
+        "ومش",
+        "زى",
+        "كده",
+        "وما",
+        "فما",
+        "عشان",
+        "الله",
+        "وذلك",
+        "باش",
+        "بشكل",
+        "بـ",
+        "د",
+    ):
+        assert not worth_showing(term), term
+    # A content word that starts with و or ف stays a reason.
+    for term in ("وسائل", "فيديو", "وظائف", "فعالية"):
+        assert worth_showing(term), term
+
+
 def test_reasons_merge_punctuation_variants_and_skip_feature_names() -> None:
     text = "Run ads. Run ads on Instagram every week."
     contributions = [
