@@ -196,3 +196,10 @@ def test_a_launch_word_is_said_in_words_and_a_named_event_is_quoted(signals, the
     s = summarize("campaign", 0.95, "en", _elements(set()), signals)
     assert f"around {theme}" in s, s
     assert "“launched”" not in s and "“Grand Opening”" not in s
+
+
+@pytest.mark.parametrize("label", config.LABELS)
+def test_an_uncertain_verdict_reads_as_one_sentence_head(label: str) -> None:
+    # "Uncertain, but closest to: not a social-media plan: the text …" read as two labels.
+    s = summarize(label, 0.5, "en", _elements(set()), [])
+    assert s.startswith("Uncertain, but ") and s.split(".")[0].count(":") == 1, s
