@@ -107,10 +107,10 @@ _TOKEN = re.compile(r"[\w\u064B-\u065F\u0670\u0640]+")
 def stop_words() -> frozenset[str]:
     """Folded function words of both languages (``stopwords.json``), never shown as reasons."""
     data = json.loads((PACKAGE_DIR / "stopwords.json").read_text(encoding="utf-8"))
-    words = {fold_token(w) for lang in ("en", "ar") for w in data[lang]}
-    # Arabic writes "and" and "so" as a prefix: ومش, فما are as empty as مش, ما.
+    english = {fold_token(w) for w in data["en"]}
     arabic = {fold_token(w) for w in data["ar"]}
-    return frozenset(words | {c + w for w in arabic for c in ("و", "ف")})
+    # Arabic writes "and" and "so" as a prefix: ومش, فما are as empty as مش, ما.
+    return frozenset(english | arabic | {c + w for w in arabic for c in ("و", "ف")})
 
 
 def worth_showing(term: str) -> bool:
