@@ -38,6 +38,10 @@ LEGACY_MODEL_FILE = "model.joblib"
 #: one is older than ``model.pkl`` and names ``model.joblib``.
 PICKLE_PROTOCOL = 5
 MODEL_FORMATS = {MODEL_FILE: f"pickle-{PICKLE_PROTOCOL}", LEGACY_MODEL_FILE: "joblib"}
+#: Bumped when the pickled objects change shape, so that retraining after such a change makes
+#: a new version even when every figure is equal (``promotion.identical_current``).
+#: 2: the evaluation's ablation variants stored as stage-two numbers (2026-12-05).
+MODEL_LAYOUT = 2
 CARD_FILE = "model.json"
 CURRENT = "current"
 HISTORY = "history.jsonl"
@@ -74,6 +78,7 @@ def save_model(model: PlanModel, card: dict[str, Any], models_dir: Path | None =
         {
             "model_file": MODEL_FILE,
             "model_format": f"pickle-{PICKLE_PROTOCOL}",
+            "model_layout": MODEL_LAYOUT,
             "model_sha256": hashlib.sha256(data).hexdigest(),
             "model_bytes": len(data),
             "python": platform.python_version(),

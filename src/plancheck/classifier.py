@@ -144,7 +144,7 @@ class Classifier:
         if variant is None:
             return np.asarray(out["probs"])
         m = self.model
-        lm = m.variants[variant]
+        lm = m.variant(variant)
         logits = np.asarray(out["x"] @ lm.coef_.T) + lm.intercept_
         return softmax(logits / out["temps"][:, None])
 

@@ -22,9 +22,10 @@ class LinearLabelModel:
     coef_: np.ndarray  # (n_labels × n_features)
     intercept_: np.ndarray  # (n_labels,)
 
-    # Pickled with its all-zero columns left out: the character block has weight 0 in the
-    # label model (``TrainParams.char_weight``), half of ``coef_``, and the model file has a
-    # size budget. Unpickling restores the same dense array, so results are unchanged.
+    # Pickled with its all-zero columns left out (n-grams of the vocabulary that no training
+    # document has, or the whole character block when ``TrainParams.char_weight`` is 0): the
+    # model file has a size budget. Unpickling restores the same dense array, so results are
+    # unchanged.
     def __getstate__(self) -> dict[str, Any]:
         used = np.flatnonzero(np.any(self.coef_ != 0, axis=0))
         return {
@@ -46,6 +47,30 @@ class LinearLabelModel:
 
 
 @dataclass
+class MixedLabelModel:
+    """A variant of the label model that re-weighs its n-gram logits: a few numbers, not a copy.
+
+    Stage two of the label model (``TrainParams.stacked``) is a small linear map over stage
+    one's logits and the substance features, so a variant's n-gram coefficients are
+    ``mix @`` the base model's: logits = mix · (base n-gram logits) + extra · [signals,
+    elements] + intercept. Storing the 3 × 3 ``mix`` instead of the product keeps the
+    evaluation's ablation out of the model file's size budget.
+    """
+
+    mix: np.ndarray  # (n_labels × n_labels), applied to the base model's n-gram coefficients
+    extra: np.ndarray  # (n_labels × n_extra): signal and element-score columns
+    intercept_: np.ndarray  # (n_labels,)
+
+    def resolve(self, base: LinearLabelModel) -> LinearLabelModel:
+        """The variant as one linear map over the same columns as ``base``."""
+        n_text = base.coef_.shape[1] - self.extra.shape[1]
+        ngram = (self.mix @ base.coef_[:, :n_text]).astype(np.float32)
+        return LinearLabelModel(
+            coef_=np.hstack([ngram, self.extra.astype(np.float32)]), intercept_=self.intercept_
+        )
+
+
+@dataclass
 class PlanModel:
     """Everything fitted; pickled as ``model.pkl`` (``model.joblib`` before).
 
@@ -60,8 +85,9 @@ class PlanModel:
     mask_plan_words: bool
     temperature: float = 1.0
     signal_feature_names: tuple[str, ...] = field(default_factory=lambda: tuple(SIGNAL_FEATURES))
-    #: The same model without some substance features (evaluation's ablation).
-    variants: dict[str, LinearLabelModel] = field(default_factory=dict)
+    #: The same model without some substance features (evaluation's ablation); compact
+    #: (:class:`MixedLabelModel`) when the label model's n-gram part is stage one itself.
+    variants: dict[str, LinearLabelModel | MixedLabelModel] = field(default_factory=dict)
     #: Word counts that separate short, normal and long texts: a one-line request and a
     #: 40-page tender need their own element thresholds and their own confidence scale.
     length_edges: tuple[int, int] = (40, 600)
@@ -97,6 +123,11 @@ class PlanModel:
         out: np.ndarray = base * np.maximum(1.0, np.sqrt(self.evidence_words / n))
         return out
 
+    def variant(self, name: str) -> LinearLabelModel:
+        """One of :attr:`variants` as a linear map over the label model's columns."""
+        v = self.variants[name]
+        return v.resolve(self.label_model) if isinstance(v, MixedLabelModel) else v
+
     @staticmethod
     def stack(doc_x: sp.csr_matrix, sig: np.ndarray, el: np.ndarray) -> sp.csr_matrix:
         """Document TF-IDF, then signal features, then element scores."""
@@ -107,7 +138,7 @@ class PlanModel:
     def logits(
         self, doc_x: sp.csr_matrix, sig: np.ndarray, el: np.ndarray, variant: str | None = None
     ) -> np.ndarray:
-        lm = self.variants[variant] if variant else self.label_model
+        lm = self.variant(variant) if variant else self.label_model
         out: np.ndarray = np.asarray(self.stack(doc_x, sig, el) @ lm.coef_.T) + lm.intercept_
         return out
 

@@ -103,7 +103,14 @@ def current_on_split(
 
 
 #: Built against the same things: the pickle's dependencies and the training inputs.
-_SAME_BUILD = ("sklearn", "signals_sha256", "fold_sha256", "plancheck", "corpus_sha256")
+_SAME_BUILD = (
+    "sklearn",
+    "signals_sha256",
+    "fold_sha256",
+    "plancheck",
+    "corpus_sha256",
+    "model_layout",
+)
 
 
 def identical_current(card: dict[str, Any], models_dir: Path) -> str | None:

@@ -18,7 +18,7 @@ from .elements import (
     with_clauses,
 )
 from .features import SentenceFeaturizer, prepare
-from .planmodel import LinearLabelModel
+from .planmodel import LinearLabelModel, MixedLabelModel
 
 if TYPE_CHECKING:  # cycle: search imports this module; the type is only named here
     from .search import TrainParams
@@ -93,6 +93,15 @@ def collapse(
     coef = np.hstack([m_l @ w1, m_e]).astype(np.float32)
     intercept = (m_l @ stage1.intercept_ + meta.intercept_).astype(np.float64)
     return LinearLabelModel(coef_=coef, intercept_=intercept)
+
+
+def mixed(stage1: LogisticRegression, meta: Any, n_extra: int) -> MixedLabelModel:
+    """:func:`collapse` kept as its stage-two numbers, for a label model whose n-gram part is
+    ``stage1`` itself (unstacked): ``MixedLabelModel.resolve`` gives the same linear map."""
+    k = len(config.LABELS)
+    m_l, m_e = meta.coef_[:, :k], meta.coef_[:, k : k + n_extra]
+    intercept = (m_l @ stage1.intercept_ + meta.intercept_).astype(np.float64)
+    return MixedLabelModel(mix=np.asarray(m_l, dtype=np.float64), extra=m_e, intercept_=intercept)
 
 
 class _Variant:

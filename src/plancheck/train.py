@@ -26,7 +26,15 @@ from .search import (  # TrainParams and Progress re-exported: callers import th
     search,
 )
 from .signals import extract_signals
-from .stacking import _meta_cv, _meta_inputs, _meta_model, _ngram_model, collapse, identity_meta
+from .stacking import (
+    _meta_cv,
+    _meta_inputs,
+    _meta_model,
+    _ngram_model,
+    collapse,
+    identity_meta,
+    mixed,
+)
 from .text import word_count
 
 __all__ = ["Progress", "TrainParams", "TrainResult", "train"]
@@ -122,7 +130,15 @@ def train(
                 }
             ]
         row = best_of(rows)
-        alt = collapse(ngram, _meta_model(row["meta_C"]).fit(zz, y), n_extra, v.scale)
+        fitted = _meta_model(row["meta_C"]).fit(zz, y)
+        # Unstacked, the label model's n-gram part is stage one: the variant is kept as its
+        # stage-two numbers (a full copy per variant would double the model file).
+        model.variants[name] = (
+            collapse(ngram, fitted, n_extra, v.scale)
+            if params.stacked
+            else mixed(ngram, fitted, n_extra)
+        )
+        alt = model.variant(name)
         alt_dev = (
             np.asarray(PlanModel.stack(v.dev_d, sig_dev, v.dev_el) @ alt.coef_.T) + alt.intercept_
         )
@@ -131,7 +147,6 @@ def train(
             "cv_macro_f1_hard": row["cv_macro_f1_hard"],
             "dev_macro_f1": round(_macro_f1(y_dev, alt_dev.argmax(axis=1)), 4),
         }
-        model.variants[name] = alt
 
     report = {
         "params": params.as_dict(),

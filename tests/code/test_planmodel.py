@@ -37,3 +37,27 @@ def test_a_model_pickled_before_the_compact_form_still_loads() -> None:
     back = LinearLabelModel.__new__(LinearLabelModel)
     back.__setstate__(old_state)
     assert np.array_equal(back.coef_, lm.coef_)
+
+
+def test_a_mixed_variant_is_the_collapsed_two_stage_model() -> None:
+    """The ablation's variants are stored as stage two's numbers; resolved, they are the
+    one linear map ``collapse`` builds, over the base model's columns."""
+    from types import SimpleNamespace
+
+    from plancheck.planmodel import MixedLabelModel
+    from plancheck.stacking import collapse, identity_meta, mixed
+
+    rng = np.random.default_rng(1)
+    n_text, n_extra = 5_000, 23
+    stage1 = SimpleNamespace(coef_=rng.normal(size=(3, n_text)), intercept_=rng.normal(size=3))
+    meta = SimpleNamespace(coef_=rng.normal(size=(3, 3 + n_extra)), intercept_=rng.normal(size=3))
+    base = collapse(stage1, identity_meta(n_extra), n_extra)
+    want = collapse(stage1, meta, n_extra)
+    variant = mixed(stage1, meta, n_extra)
+    got = variant.resolve(base)
+    assert isinstance(variant, MixedLabelModel)
+    assert got.coef_.shape == want.coef_.shape == base.coef_.shape
+    assert np.allclose(got.coef_, want.coef_, rtol=1e-5, atol=1e-6)
+    assert np.allclose(got.intercept_, want.intercept_)
+    # a few numbers instead of a copy of the coefficients
+    assert len(pickle.dumps(variant, protocol=5)) < 0.1 * len(pickle.dumps(want, protocol=5))

@@ -42,6 +42,17 @@ def test_card_records_what_the_issue_asks(models_dir, trained_version):
     assert current_version(models_dir) == trained_version
 
 
+def test_model_file_stays_within_the_size_budget(models_dir, trained_version):
+    """Issue 9: artifact ≤ 30 MB. The ablation's variants are kept as stage-two numbers, not
+    as copies of the label model's coefficients."""
+    from plancheck.planmodel import MixedLabelModel
+
+    size = (models_dir / trained_version / MODEL_FILE).stat().st_size
+    assert size <= 30_000_000, f"{size / 1e6:.1f} MB"
+    model = load_model(trained_version, models_dir=models_dir).model
+    assert all(isinstance(v, MixedLabelModel) for v in model.variants.values())
+
+
 @pytest.fixture
 def copy_of_model(models_dir, trained_version, tmp_path):
     """The quick model copied as version ``copy-under-test`` into a models folder of this
