@@ -36,7 +36,7 @@ def test_dialect_particles_and_prefixed_function_words_are_not_reasons() -> None
 
 def test_arabizi_and_french_function_words_are_not_reasons() -> None:
     # Seen as reasons on a Lebanese Arabizi message: "bas", "fi", "mn" carry nothing to act on.
-    for term in ("bas", "fi", "mn", "3al", "ya3ne", "msh", "dyal", "les", "pour"):
+    for term in ("bas", "fi", "mn", "3al", "ya3ne", "msh", "dyal", "les", "pour", "hi", "salam"):
         assert not worth_showing(term), term
     for term in ("insta", "story", "delivery", "promo", "livraison"):
         assert worth_showing(term), term
