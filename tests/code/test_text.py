@@ -3,7 +3,7 @@
 import re
 import string
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from plancheck.text import detect_language, normalize, sentence_text, split_sentences
@@ -60,6 +60,9 @@ arabicish = st.text(
 
 @settings(max_examples=400, deadline=None)
 @given(arabicish)
+@example("@0@0")  # found by CI: the first "@0" replaced left the second after a space
+@example("@ab@cd x @ab@cd")
+@example("@0_@")  # "_" folds to a space: "@0_" must be the handle already
 def test_normalize_idempotent_on_arabic_mixtures(s):
     once = normalize(s)
     assert normalize(once) == once

@@ -10,7 +10,10 @@ from .fold import _DROP_RX, fold
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # "_" is no word character after folding (it becomes a space), so it cannot hide a handle.
-_HANDLE = re.compile(r"(?<![^\W_])(?<!@)@\w+")
+# A handle is not followed by "@" unless it ends in "_" (which may start a handle): in "@0@0"
+# the second "@0" follows a word character (no handle), and replacing the first would leave
+# it after a space, a handle on the next pass (normalize must be idempotent).
+_HANDLE = re.compile(r"(?<![^\W_])(?<!@)@\w+(?:(?<=_)|\b(?!@))")
 _HASHTAG = re.compile(r"#(\w+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SPACE = re.compile(r"\s+")
