@@ -107,7 +107,7 @@ _TOKEN = re.compile(r"[\w\u064B-\u065F\u0670\u0640]+")
 def stop_words() -> frozenset[str]:
     """Folded function words of both languages (``stopwords.json``), never shown as reasons."""
     data = json.loads((PACKAGE_DIR / "stopwords.json").read_text(encoding="utf-8"))
-    english = {fold_token(w) for w in data["en"] + data.get("latin", [])}
+    english = {fold_token(w) for w in data["en"] + data["latin"]}
     arabic = {fold_token(w) for w in data["ar"]}
     # Arabic writes "and" and "so" as a prefix: ومش, فما are as empty as مش, ما.
     return frozenset(english | arabic | {c + w for w in arabic for c in ("و", "ف")})

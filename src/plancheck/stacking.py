@@ -75,6 +75,16 @@ def identity_meta(n_extra: int) -> Any:
     return SimpleNamespace(coef_=coef, intercept_=np.zeros(k))
 
 
+def mixed(stage1: LogisticRegression, meta: Any, n_extra: int) -> MixedLabelModel:
+    """Stage two's numbers: its mix of stage one's logits, its extra columns, and the
+    intercept. Alone, the compact form of a variant whose base model's n-gram part is
+    ``stage1`` itself (unstacked); :func:`collapse` multiplies the mix out."""
+    k = len(config.LABELS)
+    m_l, m_e = meta.coef_[:, :k], meta.coef_[:, k : k + n_extra]
+    intercept = (m_l @ stage1.intercept_ + meta.intercept_).astype(np.float64)
+    return MixedLabelModel(mix=np.asarray(m_l, dtype=np.float64), extra=m_e, intercept_=intercept)
+
+
 def collapse(
     stage1: LogisticRegression,
     meta: Any,
@@ -87,21 +97,10 @@ def collapse(
     where D scales stage one's columns (``column_scale``): folded in, so the saved model reads
     the featuriser's output unchanged.
     """
-    k = len(config.LABELS)
-    m_l, m_e = meta.coef_[:, :k], meta.coef_[:, k : k + n_extra]
+    two = mixed(stage1, meta, n_extra)
     w1 = stage1.coef_ if scale is None else stage1.coef_ * scale[None, :]
-    coef = np.hstack([m_l @ w1, m_e]).astype(np.float32)
-    intercept = (m_l @ stage1.intercept_ + meta.intercept_).astype(np.float64)
-    return LinearLabelModel(coef_=coef, intercept_=intercept)
-
-
-def mixed(stage1: LogisticRegression, meta: Any, n_extra: int) -> MixedLabelModel:
-    """:func:`collapse` kept as its stage-two numbers, for a label model whose n-gram part is
-    ``stage1`` itself (unstacked): ``MixedLabelModel.resolve`` gives the same linear map."""
-    k = len(config.LABELS)
-    m_l, m_e = meta.coef_[:, :k], meta.coef_[:, k : k + n_extra]
-    intercept = (m_l @ stage1.intercept_ + meta.intercept_).astype(np.float64)
-    return MixedLabelModel(mix=np.asarray(m_l, dtype=np.float64), extra=m_e, intercept_=intercept)
+    coef = np.hstack([two.mix @ w1, two.extra]).astype(np.float32)
+    return LinearLabelModel(coef_=coef, intercept_=two.intercept_)
 
 
 class _Variant:
