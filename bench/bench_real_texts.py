@@ -8,6 +8,8 @@ real-text tables of bench/RESULTS.md:
 
 Baselines (one-word rule, word + char TF-IDF LR) are trained on the corpus's train split.
 Items with a ``register`` (news, press, award, public_strategy…) are also scored per form.
+With several sets, a last line pools them: one figure, with a tighter interval, to follow
+from one model to the next (pass only sets of one kind, e.g. the published ones).
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ def main() -> None:
 
     clf = load_model(args.model)
     train = split_docs(load_corpus(args.corpus), "train")
+    pooled: dict[str, list[str]] = {"truth": [], "langs": [], "one-word": [], "tfidf-lr": []}
+    pooled["plancheck"] = []
     for path in args.sets:
         items = [
             json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line
@@ -61,10 +65,19 @@ def main() -> None:
         truth = [i["label"] for i in items]
         langs = [i.get("lang", "") for i in items]
         name = path.stem
-        print(_line(name, "one-word", truth, [one_word_rule(t) for t in texts], langs))
+        rule = [one_word_rule(t) for t in texts]
+        print(_line(name, "one-word", truth, rule, langs))
         tfidf = tfidf_lr_predictions([d.text for d in train], [d.label for d in train], texts)
         print(_line(name, "tfidf-lr", truth, tfidf, langs))
         results = clf.classify_many(texts)
+        for key, values in (
+            ("truth", truth),
+            ("langs", langs),
+            ("one-word", rule),
+            ("tfidf-lr", tfidf),
+            ("plancheck", [r["label"] for r in results]),
+        ):
+            pooled[key].extend(values)
         line = _line(name, "plancheck", truth, [r["label"] for r in results], langs)
         probs = np.array([[r["probabilities"][lab] for lab in config.LABELS] for r in results])
         y = np.array([config.LABELS.index(t) for t in truth])
@@ -84,6 +97,9 @@ def main() -> None:
             label_metrics(truth, [r["label"] for r in results], config.LABELS)["confusion"],
         )
         _by_register(items, [r["label"] for r in results])
+    if len(args.sets) > 1:
+        for system in ("one-word", "tfidf-lr", "plancheck"):
+            print(_line("pooled", system, pooled["truth"], pooled[system], pooled["langs"]))
 
 
 def _by_register(items: list[dict], pred: list[str]) -> None:
