@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
 
 from . import config
 from .corpus import Document
@@ -26,7 +27,18 @@ if TYPE_CHECKING:  # cycle: search imports this module; the type is only named h
 Folds = list[tuple[np.ndarray, np.ndarray]]
 
 
-def _ngram_model(C: float) -> LogisticRegression:
+#: Stage one: a linear n-gram model, fitted with the log loss (``LogisticRegression``) or the
+#: hinge loss (``LinearSVC``; ``TrainParams.ngram_loss``). Both expose ``coef_``, ``intercept_`` and
+#: ``decision_function``, all that stage two, the collapse and the reasons read.
+NgramModel: TypeAlias = LogisticRegression | LinearSVC
+
+
+def _ngram_model(C: float, loss: str = "log") -> NgramModel:
+    if loss == "hinge":
+        # Seeded: liblinear's dual solver visits the documents in a random order.
+        return LinearSVC(C=C, class_weight="balanced", random_state=config.SEED, max_iter=5000)
+    if loss != "log":
+        raise ValueError(f"ngram_loss must be 'hinge' or 'log', not {loss!r}")
     # newton-cg: same solution as lbfgs here, ~5× faster on 10⁵ sparse features, deterministic.
     return LogisticRegression(C=C, class_weight="balanced", solver="newton-cg", max_iter=200)
 
@@ -35,8 +47,10 @@ def _meta_model(C: float) -> LogisticRegression:
     return LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
 
 
-def _fit_fold(x: Any, y: np.ndarray, tr: np.ndarray, te: np.ndarray, C: float) -> np.ndarray:
-    return np.asarray(_ngram_model(C).fit(x[tr], y[tr]).decision_function(x[te]))
+def _fit_fold(
+    x: Any, y: np.ndarray, tr: np.ndarray, te: np.ndarray, C: float, loss: str
+) -> np.ndarray:
+    return np.asarray(_ngram_model(C, loss).fit(x[tr], y[tr]).decision_function(x[te]))
 
 
 def _meta_inputs(
@@ -75,7 +89,7 @@ def identity_meta(n_extra: int) -> Any:
     return SimpleNamespace(coef_=coef, intercept_=np.zeros(k))
 
 
-def mixed(stage1: LogisticRegression, meta: Any, n_extra: int) -> MixedLabelModel:
+def mixed(stage1: NgramModel, meta: Any, n_extra: int) -> MixedLabelModel:
     """Stage two's numbers: its mix of stage one's logits, its extra columns, and the
     intercept. Alone, the compact form of a variant whose base model's n-gram part is
     ``stage1`` itself (unstacked); :func:`collapse` multiplies the mix out."""
@@ -86,7 +100,7 @@ def mixed(stage1: LogisticRegression, meta: Any, n_extra: int) -> MixedLabelMode
 
 
 def collapse(
-    stage1: LogisticRegression,
+    stage1: NgramModel,
     meta: Any,
     n_extra: int,
     scale: np.ndarray | None = None,

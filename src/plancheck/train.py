@@ -78,7 +78,7 @@ def train(
     v = s.variants[mask]
     C, Cm, use_sig, use_el = win["C"], win["meta_C"], win["signals"], win["elements"]
 
-    ngram = _ngram_model(C).fit(v.d_label, y)
+    ngram = _ngram_model(C, params.ngram_loss).fit(v.d_label, y)
     z = _meta_inputs(oof1[(mask, C)], sig_train, v.el_oof, use_sig, use_el)
     meta = _meta_model(Cm).fit(z, y) if params.stacked else identity_meta(n_extra)
     label_model = collapse(ngram, meta, n_extra, v.scale)

@@ -61,3 +61,23 @@ def test_a_mixed_variant_is_the_collapsed_two_stage_model() -> None:
     assert np.allclose(got.intercept_, want.intercept_)
     # a few numbers instead of a copy of the coefficients
     assert len(pickle.dumps(variant, protocol=5)) < 0.1 * len(pickle.dumps(want, protocol=5))
+
+
+def test_either_loss_collapses_to_the_scores_of_its_stage_one() -> None:
+    """``TrainParams.ngram_loss``: the hinge loss's SVM and the log loss's regression both
+    become the one linear map the classifier reads, giving the stage's own scores."""
+    import pytest
+    import scipy.sparse as sp
+
+    from plancheck.stacking import _ngram_model, collapse, identity_meta
+
+    rng = np.random.default_rng(2)
+    x = sp.random(120, 300, density=0.05, random_state=3, format="csr")
+    y = rng.integers(0, 3, size=120)
+    for loss in ("log", "hinge"):
+        stage1 = _ngram_model(1.0, loss).fit(x, y)
+        lm = collapse(stage1, identity_meta(0), 0)
+        got = np.asarray(x @ lm.coef_.T) + lm.intercept_
+        assert np.allclose(got, stage1.decision_function(x), atol=1e-4)
+    with pytest.raises(ValueError, match="ngram_loss"):
+        _ngram_model(1.0, "squared")
