@@ -55,8 +55,9 @@ def main() -> None:
 
     clf = load_model(args.model)
     train = split_docs(load_corpus(args.corpus), "train")
-    pooled: dict[str, list[str]] = {"truth": [], "langs": [], "one-word": [], "tfidf-lr": []}
-    pooled["plancheck"] = []
+    pooled: dict[str, list[str]] = {
+        k: [] for k in ("truth", "langs", "one-word", "tfidf-lr", "plancheck")
+    }
     for path in args.sets:
         items = [
             json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line
@@ -70,15 +71,16 @@ def main() -> None:
         tfidf = tfidf_lr_predictions([d.text for d in train], [d.label for d in train], texts)
         print(_line(name, "tfidf-lr", truth, tfidf, langs))
         results = clf.classify_many(texts)
+        pred = [r["label"] for r in results]
         for key, values in (
             ("truth", truth),
             ("langs", langs),
             ("one-word", rule),
             ("tfidf-lr", tfidf),
-            ("plancheck", [r["label"] for r in results]),
+            ("plancheck", pred),
         ):
             pooled[key].extend(values)
-        line = _line(name, "plancheck", truth, [r["label"] for r in results], langs)
+        line = _line(name, "plancheck", truth, pred, langs)
         probs = np.array([[r["probabilities"][lab] for lab in config.LABELS] for r in results])
         y = np.array([config.LABELS.index(t) for t in truth])
         line += f" | ECE {expected_calibration_error(probs, y):.3f}"
@@ -94,9 +96,9 @@ def main() -> None:
         print(line)
         print(
             f"{'':10s} confusion (rows = truth {', '.join(config.LABELS)}):",
-            label_metrics(truth, [r["label"] for r in results], config.LABELS)["confusion"],
+            label_metrics(truth, pred, config.LABELS)["confusion"],
         )
-        _by_register(items, [r["label"] for r in results])
+        _by_register(items, pred)
     if len(args.sets) > 1:
         for system in ("one-word", "tfidf-lr", "plancheck"):
             print(_line("pooled", system, pooled["truth"], pooled[system], pooled["langs"]))
