@@ -21,10 +21,14 @@ from .contract import Element, Reason, Result
 from .features import MASK_TOKEN
 from .signals.display import shown_signals
 from .summary import summarize
-from .text import fold_token, sentence_text
+from .text import EMAIL_TOKEN, HANDLE_TOKEN, URL_TOKEN, fold_token, sentence_text
 
 MAX_EVIDENCE = 3
 MAX_REASONS = 6
+
+#: Words the normaliser and the masking put in place of the text's own (a link, an e-mail, an
+#: @handle, a plan-type word): they are not in the text, so they are never shown as reasons.
+_PLACEHOLDERS = frozenset(t.strip() for t in (URL_TOKEN, EMAIL_TOKEN, HANDLE_TOKEN, MASK_TOKEN))
 
 
 def display_score(raw: float, threshold: float) -> float:
@@ -164,17 +168,19 @@ def reasons_result(
 
     for source, name, w in contributions:
         if source == "word":
-            if MASK_TOKEN in name:  # a masked plan-type word is not a reason to show
+            parts = name.split()
+            if not _PLACEHOLDERS.isdisjoint(parts):
                 continue
             if forms is None:
                 forms = surface_forms(text)
-            parts = name.split()
             add(" ".join(map(forms.get, parts, parts)), w, "words")
         elif source == "char":
             frag = name.strip()
             if frag in MASK_TOKEN:
                 continue
-            words = [wd for wd in normalized_words if frag and frag in wd]
+            words = [
+                wd for wd in normalized_words if frag and frag in wd and wd not in _PLACEHOLDERS
+            ]
             if not words:
                 continue
             if forms is None:
