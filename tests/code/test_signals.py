@@ -274,6 +274,20 @@ def test_negated_time_box_is_an_ongoing_cue(text, span):
     assert not any(s["kind"] in ("event", "offer", "season") for s in sig)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # seen on published texts: the negation is about something else, words before the cue
+        "this year, it is beyond no doubt that Tecno Mobile is this campaign.",
+        "لن يتم استرداد أو إعادة قيمة الخصم",
+        "We have not experienced a slowdown since the third quarter",
+        "No paid influencers will be used in this campaign",
+    ],
+)
+def test_a_negation_far_from_the_time_box_word_is_not_an_ongoing_cue(text):
+    assert only(text, "ongoing") == []
+
+
 def test_negation_of_a_price_or_a_cap_is_not_a_cue():
     assert only("الليلة بـ ٩٠٠ بدل ١٢٠٠ لمدة اسبوعين", "ongoing") == []
     assert only("الميزانية لا تتجاوز ٢٥٠٠ ريال للأسبوعين", "ongoing") == []

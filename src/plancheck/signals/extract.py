@@ -152,7 +152,11 @@ def _apply_negation(
         for ns, ne in negs:
             if ne > it[0]:
                 break
-            if it[0] - ne <= R.neg_gap and not R.gap_blocker.search(f, ne, it[0]):
+            if (
+                it[0] - ne <= R.neg_gap
+                and not R.gap_blocker.search(f, ne, it[0])
+                and len(f[ne : it[0]].split()) <= R.neg_max_words
+            ):
                 best = ns
         if best is not None:
             if it[2] == "_tbox":

@@ -47,6 +47,7 @@ class _Rules(_TimePatterns, _Handlers):
         neg = data["negation"]
         self.neg_gap = int(neg["gap_chars"])
         self.neg_max_short = float(neg["max_short_days"])
+        self.neg_max_words = int(neg["max_words_between"])
         cad = data["cadence"]
         self.review_gap = int(cad["review_gap_chars"])
         self.adj_gap = int(cad["adjective_gap_chars"])
