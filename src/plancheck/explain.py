@@ -173,7 +173,14 @@ def reasons_result(
                 continue
             if forms is None:
                 forms = surface_forms(text)
-            add(" ".join(map(forms.get, parts, parts)), w, "words")
+            shown = list(map(forms.get, parts, parts))
+            # "and YouTube", "The Campaign", «في مصر»: the function word at an edge of a word
+            # pair says nothing; the pair is credited to the words that do.
+            while len(shown) > 1 and not worth_showing(shown[0]):
+                shown.pop(0)
+            while len(shown) > 1 and not worth_showing(shown[-1]):
+                shown.pop()
+            add(" ".join(shown), w, "words")
         elif source == "char":
             frag = name.strip()
             if frag in MASK_TOKEN:

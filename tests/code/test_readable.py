@@ -81,6 +81,24 @@ def test_placeholders_of_links_emails_and_handles_are_never_reasons() -> None:
     assert [r["term"] for r in reasons] == ["entry"]
 
 
+def test_a_function_word_at_the_edge_of_a_word_pair_is_dropped() -> None:
+    # Seen on published texts: "and YouTube", "The Campaign", «في مصر» shown as reasons.
+    text = "Ads on YouTube and the Campaign page, في مصر"
+    contributions = [
+        ("word", "and youtube", 0.5),
+        ("word", "youtube", 0.2),
+        ("word", "the campaign", 0.3),
+        ("word", "في مصر", 0.1),
+        ("word", "and the", 0.9),  # nothing left to show
+    ]
+    reasons = reasons_result(contributions, text, set(), "en", [])
+    assert [(r["term"], r["weight"]) for r in reasons] == [
+        ("YouTube", 0.7),
+        ("Campaign", 0.3),
+        ("مصر", 0.1),
+    ]
+
+
 def test_signal_reasons_show_the_words_that_fired() -> None:
     signals = [{"kind": "duration", "text": "for two weeks", "days": 14}]
     reasons = reasons_result([("signal", "duration", 0.4)], "x", set(), "en", signals)
