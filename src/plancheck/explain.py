@@ -173,14 +173,14 @@ def reasons_result(
                 continue
             if forms is None:
                 forms = surface_forms(text)
-            shown = list(map(forms.get, parts, parts))
+            spelled = list(map(forms.get, parts, parts))
             # "and YouTube", "The Campaign", «في مصر»: the function word at an edge of a word
             # pair says nothing; the pair is credited to the words that do.
-            while len(shown) > 1 and not worth_showing(shown[0]):
-                shown.pop(0)
-            while len(shown) > 1 and not worth_showing(shown[-1]):
-                shown.pop()
-            add(" ".join(shown), w, "words")
+            while len(spelled) > 1 and not worth_showing(spelled[0]):
+                spelled.pop(0)
+            while len(spelled) > 1 and not worth_showing(spelled[-1]):
+                spelled.pop()
+            add(" ".join(spelled), w, "words")
         elif source == "char":
             frag = name.strip()
             if frag in MASK_TOKEN:
