@@ -32,6 +32,10 @@ from plancheck.text.chrome import is_chrome
         "If your browser does not render page correctly, please read the page content below",
         "We use cookies to give you the best experience on our website. By continuing to browse "
         "the site you agree to our use of cookies.",
+        # a newspaper's masthead
+        "رئيس مجلس الإدارة : د. خالد بن ثاني آل ثاني",
+        "رئيس التحرير: جابر سالم الحرمي",
+        "Editor in Chief: Lotfi Ben Sassi (La Presse)",
     ],
 )
 def test_furniture_lines(line):
@@ -53,6 +57,7 @@ def test_furniture_lines(line):
         "Home delivery across Riyadh within two hours for every order this month",
         "Download as many vouchers as you like",
         "If your order does not arrive in two hours, the delivery is free all month",
+        "رئيس مجلس الإدارة يعتمد الخطة كل ستة أشهر",  # a role in a plan, not a masthead
     ],
 )
 def test_content_lines(line):

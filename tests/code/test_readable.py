@@ -32,6 +32,7 @@ def test_dialect_particles_and_prefixed_function_words_are_not_reasons() -> None
         "وتم",
         "في حين",
         "other",
+        "آل",  # of a family name (آل ثاني)
     ):
         assert not worth_showing(term), term
     # A content word that starts with و or ف stays a reason.

@@ -311,3 +311,18 @@ def test_a_one_line_title_is_never_certain(classifier, title):
 def test_a_plan_of_another_domain_is_never_certain_to_be_a_strategy(classifier, text):
     """A long horizon and a review cadence are strategy cues; the domain is not marketing."""
     assert classifier.classify(text)["probabilities"]["strategy"] < 0.99
+
+
+def test_a_newspaper_masthead_is_no_evidence(classifier):
+    # Seen on a published news page: the masthead's "رئيس مجلس الإدارة: د." was shown as
+    # evidence of roles and content governance. Page furniture states no element.
+    text = (
+        "رئيس مجلس الإدارة: د. خالد بن ثاني\nرئيس التحرير: جابر سالم\n"
+        "أكد رئيس وحدة التواصل الاجتماعي في الجامعة أن الجامعة أصبح لديها خمس منصات أساسية هي "
+        "فيسبوك وتويتر وإنستجرام ولينكد إن وسناب شات، وأن الوحدة تنشر يومياً محتوى عن الطلبة "
+        "والبحث العلمي، وتعمل على زيادة المتابعين خلال السنوات القادمة."
+    )
+    result = classifier.classify(text)
+    evidence = [s for e in result["elements"] for s in e["evidence"]]
+    assert evidence, "the university's sentence still states elements"
+    assert not any(s.startswith(("رئيس مجلس الإدارة", "رئيس التحرير")) for s in evidence)

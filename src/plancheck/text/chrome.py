@@ -3,8 +3,8 @@ cookie bars, view counts, page numbers, bylines of the site rather than the writ
 
 Real documents reach plancheck scraped from portals and document-sharing sites. Their chrome
 says where the text was found, not what it is about, yet it often sits in the lead, where
-the label model looks hardest. The document features skip these lines; the text, its
-sentences and its evidence are left as they are. Lines are matched after
+the label model looks hardest. The document features skip these lines and no element is
+found in them; the text and its sentences are left as they are. Lines are matched after
 :func:`plancheck.text.normalize` (lower case, folded Arabic letters, Western digits).
 """
 
@@ -36,6 +36,9 @@ _LEADING = (
     r"|اقرا ايضا|اقرا المزيد|اقرا كذلك|اخر تحديث|اعلن معنا"
     r"|تسجيل الدخول|الاكثر قراءه|الاكثر مشاهده|(?:اخبار|مواضيع|مقالات) ذات صله"
     r"|جميع الحقوق محفوظه|حقوق النشر|سياسه الخصوصيه|اضف تعليق|ارسل لصديق|نسخ الرابط"
+    # A newspaper's masthead ("رئيس التحرير: …", "Editor-in-Chief: …"): a name and a colon.
+    r"|(?:رييس|مدير|نايب رييس) (?:التحرير|مجلس الاداره)\s*:|editor[- ]in[- ]chief\s*:"
+    r"|managing editor\s*:"
 )
 _OPENING = re.compile(rf"^[\W_]*(?:(?:{_BARE})[\W_\d]*(?:$|[|›>»/·:•])|(?:{_LEADING})(?:\W|$))")
 # Page numbers and counters: "page 3 of 18", "- 7 -", "12", "صفحه 4", "117 views", "1 of 16".
