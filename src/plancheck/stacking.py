@@ -33,7 +33,7 @@ Folds = list[tuple[np.ndarray, np.ndarray]]
 NgramModel: TypeAlias = LogisticRegression | LinearSVC
 
 
-def _ngram_model(C: float, loss: str = "log") -> NgramModel:
+def _ngram_model(C: float, loss: str) -> NgramModel:
     if loss == "hinge":
         # Seeded: liblinear's dual solver visits the documents in a random order.
         return LinearSVC(C=C, class_weight="balanced", random_state=config.SEED, max_iter=5000)
