@@ -88,6 +88,10 @@ class Classifier:
         # ``x @ coef.T`` copies a transposed (non-contiguous) coef on every call; one
         # contiguous copy made here gives the same products without that copy.
         self._coef_t = np.ascontiguousarray(coef.T)
+        # The document char block is built only when the label model reads it: trained with
+        # ``char_weight`` 0 its coefficients are all zero, and the block only cost time
+        # (adding its 0.0 terms never changed a logit, so results are bitwise the same).
+        self._doc_chars = bool(np.any(coef[:, self._n_word : self._n_text]))
         # Batches up to this size take the rows path (:mod:`plancheck.rows`): the same
         # results, without scipy.sparse's per-matrix cost, which dominates for one text.
         self.small_batch = SMALL_BATCH if fz.has_table else 0
@@ -140,7 +144,8 @@ class Classifier:
         ``variant`` names one of ``model.variants`` (the same model without some substance
         features) for the ablation in evaluation reports.
         """
-        out = self._score(list(texts), small=False)  # variants multiply the sparse ``x``
+        # Variants multiply the sparse ``x``, with every block: a variant may read chars.
+        out = self._score(list(texts), small=False, doc_chars=variant is not None)
         if variant is None:
             return np.asarray(out["probs"])
         m = self.model
@@ -150,18 +155,22 @@ class Classifier:
 
     # -- internals --------------------------------------------------------------------
 
-    def _score(self, texts: list[str], small: bool | None = None) -> dict[str, Any]:
+    def _score(
+        self, texts: list[str], small: bool | None = None, doc_chars: bool = False
+    ) -> dict[str, Any]:
         """Everything :meth:`_explain` reads, for a batch. ``small`` picks the path: the rows
-        path (few texts) or sparse matrices (many); ``None``: by the batch's size."""
+        path (few texts) or sparse matrices (many); ``None``: by the batch's size.
+        ``doc_chars``: build the document char block even when the label model ignores it."""
+        doc_chars = doc_chars or self._doc_chars
         m = self.model
         if small is None:
             small = len(texts) <= self.small_batch and sum(map(len, texts)) <= SMALL_BATCH_CHARS
         prep = prepare(texts, m.mask_plan_words)
         if small:
-            s_x, d_x, c_x = m.featurizer.rows(prep)
+            s_x, d_x, c_x = m.featurizer.rows(prep, doc_chars)
         else:
             sw, sc = m.featurizer.counts(prep)
-            s_x, d_x = m.featurizer.from_counts(prep, sw, sc)
+            s_x, d_x = m.featurizer.from_counts(prep, sw, sc, doc_chars)
             c_x = m.featurizer.clause_features(prep)
         sent = with_clauses(
             m.detector.sentence_scores(s_x), m.detector.sentence_scores(c_x), prep.clause_of

@@ -186,8 +186,13 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         return self.from_counts(prepared, sw, sc)
 
     def from_counts(
-        self, prepared: Prepared, sw: sp.csr_matrix, sc: sp.csr_matrix
+        self, prepared: Prepared, sw: sp.csr_matrix, sc: sp.csr_matrix, doc_chars: bool = True
     ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Sentence features with their context, and document features.
+
+        ``doc_chars=False`` leaves the document char block empty (same columns, no entries):
+        for a label model whose char coefficients are all zero, it adds nothing but cost.
+        """
         skip = getattr(self, "drop_chrome", False)  # absent from models saved before it
         agg = prepared.aggregation(skip)
         s_x = sp.hstack(
@@ -197,7 +202,10 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         lead = getattr(self, "lead_tfidf_", None)  # absent from models saved before leads
         if lead is not None:
             blocks.append(tfidf(lead, prepared.lead_aggregation(self.lead_words, skip) @ sw))
-        blocks.append(tfidf(self.doc_tfidf_[1], agg @ sc))
+        if doc_chars:
+            blocks.append(tfidf(self.doc_tfidf_[1], agg @ sc))
+        else:
+            blocks.append(sp.csr_matrix((prepared.n_docs, sc.shape[1]), dtype=np.float32))
         d_x = sp.hstack(blocks, format="csr")
         ctx = prepared.context(self.header_weight, self.neighbour_weight)
         # copy=False: the products are new matrices, mostly float32 already (no second copy).
@@ -206,7 +214,7 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
             d_x.astype(np.float32, copy=False).tocsr(),
         )
 
-    def rows(self, prepared: Prepared) -> tuple[Rows, Rows, Rows]:
+    def rows(self, prepared: Prepared, doc_chars: bool = True) -> tuple[Rows, Rows, Rows]:
         """:meth:`transform` and :meth:`clause_features` for a few documents, on plain arrays
         (:mod:`plancheck.rows`): the same numbers in the same layout, without building and
         checking a dozen sparse matrices. Needs the term table (:attr:`has_table`).
@@ -241,7 +249,10 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
                 n_s,
             )
             blocks.append(rows.tfidf(lead, rows.matmat(first, sw)))
-        blocks.append(rows.tfidf(self.doc_tfidf_[1], rows.matmat(agg, sc)))
+        if doc_chars:
+            blocks.append(rows.tfidf(self.doc_tfidf_[1], rows.matmat(agg, sc)))
+        else:
+            blocks.append(rows.empty(n_docs, sc.n_cols))
         return rows.matmat(ctx, x.take(0, n_s)), rows.hstack(blocks), x.take(n_s, x.shape[0])
 
     def clause_features(self, prepared: Prepared) -> sp.csr_matrix:

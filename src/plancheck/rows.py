@@ -102,6 +102,13 @@ def from_entries(
     return Rows(sums, keys - r * n_cols, _indptr(r, n_rows), n_cols)
 
 
+def empty(n_rows: int, n_cols: int) -> Rows:
+    """An ``n_rows`` × ``n_cols`` matrix with no entries."""
+    return Rows(
+        np.zeros(0, dtype=np.float32), _NO_ENTRIES, np.zeros(n_rows + 1, dtype=np.int64), n_cols
+    )
+
+
 def from_dense(a: np.ndarray) -> Rows:
     """``sp.csr_matrix(a)``: the nonzero entries of each row, in column order."""
     r, c = np.nonzero(a)
