@@ -117,14 +117,26 @@ def stop_words() -> frozenset[str]:
     return frozenset(english | arabic | {c + w for w in arabic for c in ("و", "ف")})
 
 
+#: Terms already judged by :func:`worth_showing` (a pure function of the term; the same
+#: reasons recur across documents), emptied past ``_MAX_FOLDED``.
+_worth: dict[str, bool] = {}
+
+
 def worth_showing(term: str) -> bool:
     """A reason a marketer can read: some word that is neither a function word, a number nor a
     lone letter (the «بـ» of «بـ 30%», an initial)."""
+    known = _worth.get(term)
+    if known is not None:
+        return known
     stops = stop_words()
-    return any(
+    ok = any(
         not t.isdigit() and len(f := _fold_word(t)) > 1 and f not in stops
         for t in _TOKEN.findall(term)
     )
+    if len(_worth) > _MAX_FOLDED:
+        _worth.clear()
+    _worth[term] = ok
+    return ok
 
 
 def surface_forms(text: str) -> dict[str, str]:
