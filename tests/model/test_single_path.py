@@ -100,3 +100,27 @@ def test_the_paths_are_the_ones_named(classifier, texts):
     assert type(rows["x"]).__name__ == "Rows" and type(sparse["x"]).__name__ == "csr_matrix"
     assert (rows["probs"] == sparse["probs"]).all()
     assert (rows["sent"] == sparse["sent"]).all()
+
+
+@pytest.mark.parametrize("small", [True, False])
+def test_leaving_out_the_unread_char_block_changes_no_result(classifier, texts, small):
+    """The document char block is built only when the label model reads it; where its
+    coefficients are all zero, leaving it out gives the very same results."""
+    fz = classifier.model.featurizer
+    coef = classifier.model.label_model.coef_
+    chars = coef[:, fz.n_doc_word : classifier._n_text]
+    assert classifier._doc_chars == bool(chars.any())
+    few = texts[:6]
+    lean, full = (classifier._score(few, small=small, doc_chars=d) for d in (False, True))
+    assert (lean["probs"] == full["probs"]).all()
+    assert (lean["sent"] == full["sent"]).all()
+    results = [
+        [classifier._explain(i, t, out, None) for i, t in enumerate(few)] for out in (lean, full)
+    ]
+    assert results[0] == results[1]
+    if not classifier._doc_chars:  # the lean path did leave the block out
+        x_lean, x_full = (o["x"] for o in (lean, full))
+        assert x_lean.shape == x_full.shape
+        lo, hi = fz.n_doc_word, classifier._n_text
+        assert not ((x_lean.indices >= lo) & (x_lean.indices < hi)).any()
+        assert ((x_full.indices >= lo) & (x_full.indices < hi)).any()
