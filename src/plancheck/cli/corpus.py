@@ -1,4 +1,7 @@
-"""``plancheck corpus check | stats | add``."""
+"""``plancheck corpus check | stats | add``.
+
+The corpus package is imported by these commands only (see :mod:`.models`).
+"""
 
 from __future__ import annotations
 
@@ -9,17 +12,6 @@ from typing import Annotated
 import typer
 
 from .. import config
-from ..corpus import (
-    CorpusError,
-    add_documents,
-    corpus_stats,
-    format_stats,
-    format_tells,
-    load_corpus,
-    tag_problems,
-    tell_report,
-    update_card_stats,
-)
 from .common import CorpusOpt, _fail, corpus_app
 
 
@@ -29,6 +21,7 @@ def corpus_check(corpus: CorpusOpt = config.CORPUS_PATH) -> None:
 
     Example: plancheck corpus check --corpus data/plans.jsonl
     """
+    from ..corpus import CorpusError, load_corpus, tag_problems
 
     try:
         docs = load_corpus(corpus)
@@ -53,6 +46,15 @@ def corpus_stats_cmd(
 
     Example: plancheck corpus stats --update-card data/README.md
     """
+    from ..corpus import (
+        CorpusError,
+        corpus_stats,
+        format_stats,
+        format_tells,
+        load_corpus,
+        tell_report,
+        update_card_stats,
+    )
 
     try:
         docs = load_corpus(corpus)
@@ -80,6 +82,7 @@ def corpus_add(
 
     Example: plancheck corpus add new_plans.jsonl
     """
+    from ..corpus import CorpusError, add_documents
 
     try:
         lines = batch.read_text(encoding="utf-8").splitlines()

@@ -1,4 +1,8 @@
-"""``plancheck train``, ``evaluate`` and ``models list | promote | rollback | prune``."""
+"""``plancheck train``, ``evaluate`` and ``models list | promote | rollback | prune``.
+
+Training, evaluation and the corpus are imported by the commands that use them: every
+``plancheck`` command (``classify-batch`` included) starts ~0.2 s sooner without them.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,7 @@ from typing import Annotated
 import typer
 
 from .. import config, load_model
-from ..corpus import CorpusError, load_corpus
 from ..errors import PlancheckError
-from ..evaluate import evaluate_split
-from ..lifecycle import list_models, promote, prune, rollback, train_candidate
-from ..report import format_report, save_plots, write_metrics
-from ..train import TrainParams
 from .common import CorpusOpt, ModelsOpt, _fail, _progress, app, models_app
 
 
@@ -39,6 +38,10 @@ def train(
 
     Example: plancheck train            (then: plancheck evaluate)
     """
+
+    from ..corpus import CorpusError
+    from ..lifecycle import train_candidate
+    from ..train import TrainParams
 
     params = TrainParams.quick() if quick else None
     try:
@@ -81,6 +84,10 @@ def evaluate_cmd(
     plancheck evaluate --split test
     """
 
+    from ..corpus import CorpusError, load_corpus
+    from ..evaluate import evaluate_split
+    from ..report import format_report, save_plots, write_metrics
+
     if split not in config.SPLITS:
         _fail(f"--split must be one of {', '.join(config.SPLITS)}", 2)
     try:
@@ -107,6 +114,7 @@ def evaluate_cmd(
 @models_app.command("list")
 def models_list(models: ModelsOpt = config.MODELS_DIR) -> None:
     """Versions with date, corpus hash, test macro-F1, element micro-F1 and which is current."""
+    from ..lifecycle import list_models
 
     rows = list_models(models)
     if not rows:
@@ -137,6 +145,7 @@ def models_promote(
 
     Example: plancheck models promote 20261126-101500-3fa2c1
     """
+    from ..lifecycle import promote
 
     try:
         verdict = promote(version, models, force=force, reason=reason, corpus_path=corpus)
@@ -153,6 +162,7 @@ def models_promote(
 @models_app.command("rollback")
 def models_rollback(models: ModelsOpt = config.MODELS_DIR) -> None:
     """Point current back at the previous current model."""
+    from ..lifecycle import rollback
 
     try:
         v = rollback(models)
@@ -169,6 +179,7 @@ def models_prune(
     models: ModelsOpt = config.MODELS_DIR,
 ) -> None:
     """Delete old model versions. Example: plancheck models prune --keep 3"""
+    from ..lifecycle import prune
 
     try:
         removed = prune(keep, models)
