@@ -18,7 +18,7 @@ import scipy.sparse as sp
 
 from . import rows
 from .contract import ItemError, Result
-from .elements import document_scores, with_clauses
+from .elements import document_scores, with_clauses, without_furniture
 from .errors import InputError
 from .explain import assemble, elements_result, reasons_result
 from .features import prepare
@@ -175,11 +175,7 @@ class Classifier:
         sent = with_clauses(
             m.detector.sentence_scores(s_x), m.detector.sentence_scores(c_x), prep.clause_of
         )
-        if getattr(m.featurizer, "drop_chrome", False) and prep.chrome is not None:
-            # Page furniture states no element: a masthead's "رئيس مجلس الإدارة: د." was
-            # shown as evidence of roles. (Element micro-F1: test 0.9011 → 0.9012, published
-            # sets 5–11 0.6417 → 0.6425.)
-            sent[~prep.kept(True)] = 0.0
+        sent = without_furniture(sent, prep.kept(m.featurizer.skips_chrome))
         el = document_scores(sent, prep.offsets)
         signals = [extract_signals(t) for t in texts]
         sig = signal_matrix(signals)

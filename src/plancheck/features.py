@@ -138,6 +138,11 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         return self
 
     @property
+    def skips_chrome(self) -> bool:
+        """``drop_chrome``, read where models saved before it have no such attribute."""
+        return bool(self.__dict__.get("drop_chrome", False))
+
+    @property
     def n_doc_word(self) -> int:
         """Word columns of the document features (the lead block included), before the chars."""
         return self.n_word_ * (2 if getattr(self, "lead_tfidf_", None) is not None else 1)
@@ -193,7 +198,7 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
         ``doc_chars=False`` leaves the document char block empty (same columns, no entries):
         for a label model whose char coefficients are all zero, it adds nothing but cost.
         """
-        skip = getattr(self, "drop_chrome", False)  # absent from models saved before it
+        skip = self.skips_chrome
         agg = prepared.aggregation(skip)
         s_x = sp.hstack(
             [tfidf(self.sent_tfidf_[0], sw), tfidf(self.sent_tfidf_[1], sc)], format="csr"
@@ -223,7 +228,7 @@ class SentenceFeaturizer(TransformerMixin, BaseEstimator):
             (sentence features with their context, document features, clause features).
         """
         check_is_fitted(self, "word_")
-        n_s, skip = len(prepared.sentences), getattr(self, "drop_chrome", False)
+        n_s, skip = len(prepared.sentences), self.skips_chrome
         # Sentences and clauses in one pass: every row is counted and weighted on its own.
         w, c = self._table().count_rows(prepared.sentences + prepared.clauses)
         x = rows.hstack([rows.tfidf(self.sent_tfidf_[0], w), rows.tfidf(self.sent_tfidf_[1], c)])

@@ -17,6 +17,7 @@ from .elements import (
     document_scores,
     sentence_targets,
     with_clauses,
+    without_furniture,
 )
 from .features import SentenceFeaturizer, prepare
 from .planmodel import LinearLabelModel, MixedLabelModel
@@ -154,6 +155,7 @@ class _Variant:
         self.el_oof = np.zeros((len(train), len(config.ELEMENTS)), dtype=np.float32)
         c_x = self.fz.clause_features(self.prep)
         clause_of = self.prep.clause_of
+        kept = self.prep.kept(self.fz.skips_chrome)
         # Only a stacked label model reads these scores (and the ablation row measuring it).
         for tr, te in folds if any(params.element_variants()) else []:
             det = ElementDetector(C=params.element_C).fit(
@@ -165,6 +167,7 @@ class _Variant:
             sc = with_clauses(
                 det.sentence_scores(self.s_x[sel]), det.sentence_scores(c_x[in_fold]), local
             )
+            sc = without_furniture(sc, kept[sel])
             sub_offsets = np.concatenate(
                 [[0], np.cumsum([self.prep.offsets[i + 1] - self.prep.offsets[i] for i in te])]
             )
@@ -174,9 +177,12 @@ class _Variant:
         )
         self.dev_prep = prepare([d.text for d in dev], mask)
         self.dev_s, self.dev_d = self.fz.transform(self.dev_prep)
-        self.dev_sent = with_clauses(
-            self.detector.sentence_scores(self.dev_s),
-            self.detector.sentence_scores(self.fz.clause_features(self.dev_prep)),
-            self.dev_prep.clause_of,
+        self.dev_sent = without_furniture(
+            with_clauses(
+                self.detector.sentence_scores(self.dev_s),
+                self.detector.sentence_scores(self.fz.clause_features(self.dev_prep)),
+                self.dev_prep.clause_of,
+            ),
+            self.dev_prep.kept(self.fz.skips_chrome),
         )
         self.dev_el = document_scores(self.dev_sent, self.dev_prep.offsets)

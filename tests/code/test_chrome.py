@@ -92,3 +92,22 @@ def test_scraped_page_has_the_plans_document_features():
 def test_a_text_of_furniture_only_is_still_read():
     prep = prepare(["Home | About | Contact\nPage 1 of 2", "Our plan for the year."])
     assert prep.aggregation(skip_chrome=True)[0].sum() == 2
+
+
+def test_furniture_sentences_state_no_element_and_only_with_the_option():
+    from plancheck.elements import without_furniture
+
+    prep = prepare([SCRAPED, "Home | About | Contact\nPage 1 of 2"])
+    n = len(prep.sentences)
+    furniture = prep.chrome & (prep.doc_of_sentence == 0)
+    assert furniture.any() and (~furniture & (prep.doc_of_sentence == 0)).any()
+    cut = without_furniture(np.ones((n, 8), dtype=np.float32), prep.kept(True))
+    assert (cut[furniture] == 0).all()
+    assert (cut[~furniture] == 1).all()  # content, and a text of furniture only, keep theirs
+    kept_all = without_furniture(np.ones((n, 8), dtype=np.float32), prep.kept(False))
+    assert (kept_all == 1).all()
+    # a model that does not skip furniture (saved before the option) reads its scores as before
+    assert not SentenceFeaturizer(min_df=1).skips_chrome
+    old = SentenceFeaturizer(min_df=1, drop_chrome=True)
+    del old.__dict__["drop_chrome"]
+    assert not old.skips_chrome
