@@ -25,6 +25,10 @@ from .stacking import Folds, _fit_fold, _meta_cv, _meta_inputs, _Variant
 Progress = Callable[[str], None]
 
 
+#: Stage one's losses (``TrainParams.ngram_loss``): a linear SVM or a logistic regression.
+NGRAM_LOSSES = ("hinge", "log")
+
+
 @dataclass
 class TrainParams:
     """Hyperparameters and the grid searched by cross-validation on ``train``.
@@ -133,15 +137,34 @@ class TrainParams:
     seed: int = config.SEED
     n_jobs: int = 2
 
+    def __post_init__(self) -> None:
+        # Refused here, when a notebook builds the parameters, not a minute into training.
+        problems = []
+        if self.ngram_loss not in NGRAM_LOSSES:
+            problems.append(
+                f"ngram_loss must be one of {', '.join(NGRAM_LOSSES)}, not {self.ngram_loss!r}"
+            )
+        unknown = [e for e, _ in self.element_threshold_by if e not in config.ELEMENTS]
+        if unknown:
+            problems.append(
+                f"element_threshold_by names unknown elements: {', '.join(map(repr, unknown))}"
+            )
+        for name in ("C_grid", "meta_C_grid"):
+            grid = getattr(self, name)
+            if not grid or any(c <= 0 for c in grid):
+                problems.append(f"{name} must hold one or more positive values, not {grid!r}")
+        if self.cv_folds < 2:
+            problems.append(f"cv_folds must be at least 2, not {self.cv_folds}")
+        if problems:
+            raise ValueError("; ".join(problems))
+
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     def element_threshold_scales(self) -> np.ndarray:
         """The factor on each element's tuned threshold, in ``config.ELEMENTS`` order."""
         scale = np.full(len(config.ELEMENTS), self.element_threshold_scale)
-        for element, factor in self.element_threshold_by:
-            if element not in config.ELEMENTS:
-                raise ValueError(f"element_threshold_by names an unknown element: {element!r}")
+        for element, factor in self.element_threshold_by:  # names checked in __post_init__
             scale[config.ELEMENTS.index(element)] *= factor
         return scale
 

@@ -177,5 +177,23 @@ def test_threshold_scale_lowers_every_tuned_element_threshold(monkeypatch):
 def test_per_element_threshold_factors_name_real_elements():
     from plancheck.search import TrainParams
 
-    with pytest.raises(ValueError, match="unknown element"):
-        TrainParams(element_threshold_by=(("goal", 0.5),)).element_threshold_scales()
+    with pytest.raises(ValueError, match="unknown elements: 'goal'"):
+        TrainParams(element_threshold_by=(("goal", 0.5),))
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"ngram_loss": "svm"}, "ngram_loss must be one of hinge, log, not 'svm'"),
+        ({"C_grid": ()}, "C_grid must hold one or more positive values"),
+        ({"meta_C_grid": (1.0, 0.0)}, "meta_C_grid must hold one or more positive values"),
+        ({"cv_folds": 1}, "cv_folds must be at least 2"),
+    ],
+)
+def test_train_params_are_refused_when_built_not_a_minute_into_training(bad, message):
+    from plancheck.search import TrainParams
+
+    with pytest.raises(ValueError, match=message):
+        TrainParams(**bad)
+    TrainParams.quick()  # the presets pass
+    TrainParams()
