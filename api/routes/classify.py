@@ -10,6 +10,7 @@ from collections import Counter
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, File, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 
 from api.deps import ClassifierDep, SettingsDep
 from api.errors import ApiError
@@ -89,15 +90,19 @@ def _note_labels(request: Request, results: list[dict[str, Any]]) -> None:
     response_model_exclude_unset=True,
     responses=JSON_ERRORS,
 )
-def classify(
+async def classify(
     body: Annotated[ClassifyRequest, Body(openapi_examples=CLASSIFY_EXAMPLES)],
     model: ClassifierDep,
     settings: SettingsDep,
     request: Request,
 ) -> dict[str, Any]:
     """Classify one text: label, confidence, elements with evidence, missing ones with advice."""
+    # A coroutine that hands only the scoring to a thread: FastAPI runs a plain ``def``
+    # endpoint in a thread and then checks its response in a second one; here the check runs
+    # on the event loop, one thread hop per request instead of two (bench/RESULTS.md).
     text = check_text(body.text, settings.max_text_chars)
-    result = request.app.state.batcher.classify(model, text)  # with concurrent requests
+    # with concurrent requests: see api/batcher.py
+    result = await run_in_threadpool(request.app.state.batcher.classify, model, text)
     if body.id is not None:
         result = {"id": body.id, **result}
     _note_labels(request, [result])
