@@ -162,6 +162,38 @@ def test_offer_word_needs_an_offer_sense():
     assert [s["text"] for s in only("عرض الكنافة شغال لحد العيد", "offer")] == ["عرض"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # shows and screenings (published news, 2026-12-05)
+        "حضور 4 سهرات استثنائية وعروض موسيقية خلال الفترة",
+        "العروض المسرحية والتفاعلية، والمسرحيات",
+        "منافسات حماسية وعروض فكاهية قوبلت بهتافات",
+        "مناشط السيرك وعروض أفلام سينمائية",
+        "تلاها عرض أوبريت شعبي",
+        "وقُدم خلال اللقاء عرض مرئي حول مشروع الأجندة",
+        # showing or airing something
+        "ويستمر عرض الإعلان حتى نهاية الأسبوع",
+        "من خلال عرض الأنشطة ونشر أخبار العمل",
+        "وتهدف هذه التعليمات إلى عرض الإنجازات الحكومية",
+        "شهر موسم عرض المسلسلات الرمضانية",
+        "من عدم عرض مثل تلك الإعلانات",
+        "ضاربة بعرض الحائط احتياجات عملائها",
+        "حلواني الشربيني - عرض خطة عيد الأضحى",
+    ],
+)
+def test_a_show_or_showing_something_is_not_an_offer(text):
+    assert only(text, "offer") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["عرض رمضان ساري", "عروض الجمعة البيضاء", "العرض ساري حتى نهاية الشهر", "احصل على عرض الصيف"],
+)
+def test_offers_next_to_those_words_still_count(text):
+    assert only(text, "offer")
+
+
 def test_three_months_for_the_price_of_two_is_an_offer_not_a_duration():
     sig = extract_signals("اشتراك ٣ شهور بسعر شهرين")
     assert [(s["kind"], s["text"]) for s in sig] == [("offer", "٣ شهور بسعر شهرين")]
