@@ -34,9 +34,12 @@ from .planmodel import (
 from .planmodel import (
     softmax as softmax,
 )
+from .planmodel import (
+    text_signals,
+)
 from .records import check_text, classify_records
 from .rows import Rows
-from .signals import compile_rules, extract_signals
+from .signals import compile_rules
 from .text import detect_language, find_words, word_count
 
 #: Batches up to this many texts, and this many characters in all, take the rows path (see
@@ -177,7 +180,7 @@ class Classifier:
         )
         sent = without_furniture(sent, prep.kept(m.featurizer.skips_chrome))
         el = document_scores(sent, prep.offsets)
-        signals = [extract_signals(t) for t in texts]
+        signals = text_signals(prep, m.featurizer.skips_chrome)
         sig = signal_matrix(signals)
         words = [word_count(t) for t in texts]
         if small:

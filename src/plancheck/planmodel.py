@@ -11,8 +11,9 @@ import scipy.sparse as sp
 
 from .elements import ElementDetector
 from .features import SentenceFeaturizer
+from .prepared import Prepared
 from .signals import FEATURE_NAMES as SIGNAL_FEATURES
-from .signals import signal_features
+from .signals import extract_signals, signal_features
 
 
 @dataclass
@@ -141,6 +142,23 @@ class PlanModel:
         lm = self.variant(variant) if variant else self.label_model
         out: np.ndarray = np.asarray(self.stack(doc_x, sig, el) @ lm.coef_.T) + lm.intercept_
         return out
+
+
+def text_signals(prepared: Prepared, skip_chrome: bool) -> list[list[dict[str, Any]]]:
+    """Each text's signals, with those that start in a page-furniture line left out.
+
+    Furniture is not the text: "Page 2 of 7" named a channel, a share bar
+    («مشاركة: فيسبوك | لينكدإن») the plan's channels, a "read also" link («اقرأ أيضاً: …
+    رمضان») its season, and "Sign up to the free newsletter" an offer (1,462 such cues in
+    the corpus and the published sets, 2026-12-05). Training reads them the same way.
+    """
+    out = []
+    for text, spans in zip(prepared.texts, prepared.furniture_spans(skip_chrome), strict=True):
+        found = extract_signals(text)
+        if spans:
+            found = [s for s in found if not any(a <= s["start"] < b for a, b in spans)]
+        out.append(found)
+    return out
 
 
 def signal_matrix(signals: list[list[dict[str, Any]]]) -> np.ndarray:

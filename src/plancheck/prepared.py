@@ -80,6 +80,17 @@ class Prepared:
             vals += [np.full(i.size, neighbours, dtype=np.float32)] * 2
         return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
 
+    def furniture_spans(self, skip_chrome: bool) -> list[list[tuple[int, int]]]:
+        """Per document, the spans (on its original text) of the sentences :meth:`kept`
+        leaves out: none unless ``skip_chrome``."""
+        out: list[list[tuple[int, int]]] = [[] for _ in self.texts]
+        if not skip_chrome or self.chrome is None:
+            return out
+        for i in np.flatnonzero(~self.kept(True)).tolist():
+            d = int(self.doc_of_sentence[i])
+            out[d].append(self.spans[d][i - int(self.offsets[d])])
+        return out
+
     def kept(self, skip_chrome: bool) -> np.ndarray:
         """Sentences the document features count: all, or all but page furniture (unless a
         text is nothing but furniture, which is then counted whole)."""

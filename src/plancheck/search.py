@@ -18,8 +18,7 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from . import config
 from .corpus import Document, register_family
-from .planmodel import signal_matrix
-from .signals import extract_signals
+from .planmodel import signal_matrix, text_signals
 from .stacking import Folds, _fit_fold, _meta_cv, _meta_inputs, _Variant
 
 Progress = Callable[[str], None]
@@ -253,12 +252,13 @@ def search(
     # The element detector is the slowest fit; its out-of-fold scores need fewer folds.
     el_folds = _folds(train_docs, y, replace(params, cv_folds=min(params.cv_folds, 3)))
 
-    sig_train = signal_matrix([extract_signals(d.text) for d in train_docs])
-
     variants = {}
     for mask in params.mask_options:
         say(f"features (mask plan words: {mask})")
         variants[mask] = _Variant(train_docs, dev_docs, params, mask, el_folds)
+    # Signals as inference reads them (page furniture left out, which no masking changes).
+    first = variants[params.mask_options[0]]
+    sig_train = signal_matrix(text_signals(first.prep, first.fz.skips_chrome))
 
     # Stage one: out-of-fold n-gram logits for every (mask, C).
     stage1 = [(mask, C) for mask in params.mask_options for C in params.C_grid]

@@ -15,7 +15,7 @@ import numpy as np
 from . import config
 from .calibrate import calibrate
 from .corpus import Document, split_docs
-from .planmodel import PlanModel, signal_matrix
+from .planmodel import PlanModel, signal_matrix, text_signals
 from .search import (  # TrainParams and Progress re-exported: callers import them from here
     Progress,
     TrainParams,
@@ -25,7 +25,6 @@ from .search import (  # TrainParams and Progress re-exported: callers import th
     cv_scores,
     search,
 )
-from .signals import extract_signals
 from .stacking import (
     _meta_cv,
     _meta_inputs,
@@ -72,10 +71,10 @@ def train(
     s = search(train_docs, dev_docs, params, say)
     y, hard, folds, grid, sig_train = s.y, s.hard, s.folds, s.grid, s.sig_train
     y_dev = _label_ids(dev_docs)
-    sig_dev = signal_matrix([extract_signals(d.text) for d in dev_docs])
     n_extra = sig_train.shape[1] + len(config.ELEMENTS)
     mask, win, per_mask, oof1 = s.mask, s.win, s.per_mask, s.oof1
     v = s.variants[mask]
+    sig_dev = signal_matrix(text_signals(v.dev_prep, v.fz.skips_chrome))
     C, Cm, use_sig, use_el = win["C"], win["meta_C"], win["signals"], win["elements"]
 
     ngram = _ngram_model(C, params.ngram_loss).fit(v.d_label, y)

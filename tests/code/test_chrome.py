@@ -111,3 +111,21 @@ def test_furniture_sentences_state_no_element_and_only_with_the_option():
     old = SentenceFeaturizer(min_df=1, drop_chrome=True)
     del old.__dict__["drop_chrome"]
     assert not old.skips_chrome
+
+
+def test_furniture_lines_give_no_signals():
+    from plancheck.planmodel import text_signals
+
+    text = (
+        "Home | About | Contact\nPage 2 of 7\nمشاركة: فيسبوك | لينكدإن\n"
+        "خطتنا للتواصل الاجتماعي لسنتين: نراجعها كل ستة أشهر، وننشر على انستجرام وتيك توك.\n"
+        "اقرأ أيضاً: حالة دراسية «رمضان بنكهة الحومة»"
+    )
+    prep = prepare([text, "Page 1 of 2"])
+    kinds = [{(s["kind"], s["text"]) for s in found} for found in text_signals(prep, True)]
+    # the plan's own line keeps its cues; the share bar, page number and "read also" link none
+    assert {("duration", "لسنتين"), ("channel", "انستجرام")} <= kinds[0]
+    assert not {t for _, t in kinds[0]} & {"فيسبوك", "لينكدإن", "Page", "رمضان"}
+    assert kinds[1]  # a text of furniture only is read whole
+    read_all = {(s["kind"], s["text"]) for s in text_signals(prep, False)[0]}
+    assert {("channel", "فيسبوك"), ("season", "رمضان")} <= read_all
