@@ -149,8 +149,9 @@ def text_signals(prepared: Prepared, skip_chrome: bool) -> list[list[dict[str, A
 
     Furniture is not the text: "Page 2 of 7" named a channel, a share bar
     («مشاركة: فيسبوك | لينكدإن») the plan's channels, a "read also" link («اقرأ أيضاً: …
-    رمضان») its season, and "Sign up to the free newsletter" an offer (1,462 such cues in
-    the corpus and the published sets, 2026-12-05). Training reads them the same way.
+    رمضان») its season, and an award category line ("Product/Service Launch") a launch
+    (1,462 such cues in the corpus and the published sets, 2026-12-05). Training reads
+    them the same way.
     """
     out = []
     for text, spans in zip(prepared.texts, prepared.furniture_spans(skip_chrome), strict=True):

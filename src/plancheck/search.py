@@ -19,13 +19,9 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from . import config
 from .corpus import Document, register_family
 from .planmodel import signal_matrix, text_signals
-from .stacking import Folds, _fit_fold, _meta_cv, _meta_inputs, _Variant
+from .stacking import NGRAM_LOSSES, Folds, _fit_fold, _meta_cv, _meta_inputs, _Variant
 
 Progress = Callable[[str], None]
-
-
-#: Stage one's losses (``TrainParams.ngram_loss``): a linear SVM or a logistic regression.
-NGRAM_LOSSES = ("hinge", "log")
 
 
 @dataclass

@@ -34,12 +34,16 @@ Folds = list[tuple[np.ndarray, np.ndarray]]
 NgramModel: TypeAlias = LogisticRegression | LinearSVC
 
 
+#: Stage one's losses (``TrainParams.ngram_loss``): a linear SVM or a logistic regression.
+NGRAM_LOSSES = ("hinge", "log")
+
+
 def _ngram_model(C: float, loss: str) -> NgramModel:
     if loss == "hinge":
         # Seeded: liblinear's dual solver visits the documents in a random order.
         return LinearSVC(C=C, class_weight="balanced", random_state=config.SEED, max_iter=5000)
-    if loss != "log":
-        raise ValueError(f"ngram_loss must be 'hinge' or 'log', not {loss!r}")
+    if loss not in NGRAM_LOSSES:  # TrainParams refuses it first; a direct call lands here
+        raise ValueError(f"ngram_loss must be one of {', '.join(NGRAM_LOSSES)}, not {loss!r}")
     # newton-cg: same solution as lbfgs here, ~5× faster on 10⁵ sparse features, deterministic.
     return LogisticRegression(C=C, class_weight="balanced", solver="newton-cg", max_iter=200)
 
